@@ -30,6 +30,15 @@ class Sample:
     def is_cram(self) -> bool:
         return self.bam.suffix == ".cram"
 
+    def to_dict(self) -> dict:
+        """Plain strings and numbers, for Snakemake params and JSON."""
+        return {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_dict(cls, record: dict) -> "Sample":
+        panel = record.get("panel_bed")
+        return cls(**{**record, "bam": Path(record["bam"]), "panel_bed": Path(panel) if panel else None})
+
 
 def load_schema(name: str) -> dict:
     with open(SCHEMAS / name) as fh:

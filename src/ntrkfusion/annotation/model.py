@@ -141,7 +141,7 @@ class Annotation:
         three = self.locate_in(key3, first3)
         if five is None or three is None or five.cds_offset is None or three.cds_offset is None:
             return None
-        return (five.cds_offset + 1) % 3 == three.cds_offset % 3
+        return bool((five.cds_offset + 1) % 3 == three.cds_offset % 3)
 
     def exon_join_in_frame(self, key5: str, exon5: int, key3: str, exon3: int) -> bool | None:
         """Frame of the join of exon ``exon5`` of the 5' gene to exon ``exon3`` of the 3' gene."""
@@ -175,8 +175,8 @@ def _cds_offset(tx: pd.Series, exon, p: int) -> int | None:
     if pd.isna(tx["cds_start"]) or not tx["cds_start"] <= p < tx["cds_end"]:
         return None
     if tx["strand"] == "+":
-        return int(exon.cds_offset) + p - max(exon.start, tx["cds_start"])
-    return int(exon.cds_offset) + min(exon.end, tx["cds_end"]) - 1 - p
+        return int(exon.cds_offset + p - max(exon.start, tx["cds_start"]))
+    return int(exon.cds_offset + min(exon.end, tx["cds_end"]) - 1 - p)
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,20 @@
+# ntrkfusion: NTRK1/2/3 fusion calling from RNA-seq and DNA-panel BAMs.
+# Thin on purpose: configuration, validation (workflow/rules/common.smk), stages, targets.
+
+from snakemake.utils import min_version
+
+min_version("9.2")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/annotation.smk"
+include: "workflow/rules/inputs.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        all_outputs(),

@@ -1,0 +1,18 @@
+"""Snakemake entry point: check one sample's BAM and write results/{sample}/bam_info.json."""
+
+from _setup import use_log
+
+from ntrkfusion.inspect import describe_sample, write_json
+from ntrkfusion.samplesheet import Sample
+
+smk = snakemake  # noqa: F821 (injected by Snakemake)
+use_log(smk)
+p = smk.params
+record = describe_sample(
+    Sample.from_dict(p.sample),
+    p.annotation,
+    p.padding,
+    reference=p.reference or None,
+    genome_build=p.genome_build,
+)
+write_json(record, smk.output.info)

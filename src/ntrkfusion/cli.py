@@ -1,0 +1,94 @@
+"""The ``ntrkfusion`` command line.  User mistakes print one line each and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import UserError
+from .paths import RESOURCES
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except UserError as err:
+        for problem in err.problems:
+            print(f"ntrkfusion: error: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ntrkfusion", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"ntrkfusion {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    check = sub.add_parser("check-samples", help="validate a sample sheet and its BAMs; print the builds")
+    check.add_argument("samples", type=Path)
+    check.add_argument("--reference", help="genome FASTA (needed for CRAM)")
+    check.add_argument("--genome-build", default="auto", help="auto (default), GRCh38, GRCh37 or a custom name")
+    check.set_defaults(func=_check_samples)
+
+    build = sub.add_parser("build-annotation", help="build the annotation from a GENCODE/Ensembl GTF")
+    build.add_argument("--gtf", required=True, type=Path)
+    build.add_argument("--build", required=True, help="name of the assembly, e.g. GRCh38")
+    build.add_argument("--out", required=True, type=Path, help="output folder")
+    build.set_defaults(func=_build_annotation)
+
+    locate = sub.add_parser("locate", help="gene, transcript and exon/intron at a position")
+    locate.add_argument("position", help="chrom:pos, 1-based (chr prefix optional)")
+    locate.add_argument("--build", default="GRCh38", help="GRCh38, GRCh37 or an annotation folder")
+    locate.set_defaults(func=_locate)
+    return parser
+
+
+def _check_samples(args) -> int:
+    from .bam_input import inspect_samples
+    from .samplesheet import read_samples
+
+    samples = read_samples(args.samples)
+    custom = args.genome_build not in ("auto", "GRCh38", "GRCh37")
+    infos = inspect_samples(
+        samples, reference=args.reference, genome_build=args.genome_build, custom_annotation=custom
+    )
+    for info in infos:
+        prefix = "chr" if info.chr_prefix else "no chr"
+        print(f"{info.sample}\t{info.assay}\t{info.build}\t{prefix}\t{info.build_evidence}")
+    return 0
+
+
+def _build_annotation(args) -> int:
+    from .annotation.gtf import build_from_gtf
+
+    counts = build_from_gtf(
+        args.gtf, args.out, args.build, RESOURCES / "curated/ntrk_kinase_domains.tsv", RESOURCES / "GRCh38"
+    )
+    print(json.dumps(counts, sort_keys=True))
+    return 0
+
+
+def _locate(args) -> int:
+    from .annotation import load_annotation
+
+    chrom, _, pos = args.position.replace(",", "").partition(":")
+    if not pos.isdigit():
+        raise UserError(f"position {args.position!r}: expected chrom:pos, e.g. chr1:156874571")
+    ann = load_annotation(args.build)
+    loci = ann.locate(chrom, int(pos))
+    if not loci:
+        print(f"{args.position}\tintergenic")
+    for locus in loci:
+        print(f"{args.position}\t{locus.gene}\t{locus.transcript_id}\t{locus.refseq_id}\t"
+              f"{locus.region} {locus.number}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

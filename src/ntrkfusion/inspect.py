@@ -1,0 +1,68 @@
+"""Stage 1 of one BAM's path: check it, name its build, count reads in the NTRK loci.
+
+Writes ``results/{sample}/bam_info.json``; later stages read the build and contig
+naming from it rather than guessing again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pysam
+
+from .annotation import load_annotation
+from .bam_input import inspect_sample
+from .genome import ContigNames
+from .loci import count_reads, ntrk_regions
+from .samplesheet import Sample
+
+SUMMARY_COLUMNS = [
+    "sample", "assay", "build", "chr_prefix", "aligner", "sort_order",
+    "NTRK1_reads", "NTRK2_reads", "NTRK3_reads",
+]  # fmt: skip
+
+
+def describe_sample(
+    sample: Sample, annotation: str, padding: int, reference: str | None = None, genome_build: str | None = None
+) -> dict:
+    """The BAM checks plus primary-read counts over each padded NTRK locus."""
+    custom = genome_build not in (None, "", "auto", "GRCh38", "GRCh37")
+    info = inspect_sample(sample, reference=reference, genome_build=genome_build, custom_annotation=custom)
+    ann = load_annotation(annotation if custom else info.build)
+    record = info.to_dict()
+    with pysam.AlignmentFile(info.bam, index_filename=info.index, reference_filename=reference) as bam:
+        regions = ntrk_regions(ann, ContigNames(tuple(bam.references)), padding)
+        for region in regions:
+            record[f"{region.name}_reads"] = count_reads(bam, region)
+            record[f"{region.name}_region"] = str(region)
+    return record
+
+
+def write_json(record: dict, path: str | Path) -> None:
+    atomic_write(path, json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+def summarise(json_paths: list[str | Path], out_tsv: str | Path) -> pd.DataFrame:
+    """One row per sample, sorted by sample, written as TSV."""
+    rows = [json.loads(Path(p).read_text()) for p in json_paths]
+    table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("sample", ignore_index=True)
+    atomic_write(out_tsv, table.to_csv(sep="\t", index=False, lineterminator="\n"))
+    return table
+
+
+def atomic_write(path: str | Path, text: str) -> None:
+    """Write a file so that a crash never leaves a partial one behind."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,46 @@
+"""The NTRK loci of a build, in a BAM's own contig names, and read counts over them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pysam
+
+from .annotation import Annotation
+from .genome import ContigNames
+
+NTRK_GENES = ("NTRK1", "NTRK2", "NTRK3")
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    contig: str  # as named in the BAM
+    start: int  # 0-based
+    end: int
+
+    def __str__(self) -> str:
+        return f"{self.contig}:{self.start + 1}-{self.end}"
+
+
+def ntrk_regions(annotation: Annotation, contigs: ContigNames, padding: int) -> list[Region]:
+    """NTRK1/2/3 transcript spans plus padding, named as in the BAM."""
+    regions = []
+    for gene in NTRK_GENES:
+        tx = annotation.transcript(gene)
+        contig = contigs.to_bam(tx["chrom"])
+        if contig is None:
+            raise ValueError(f"BAM has no contig for {tx['chrom']} ({gene})")
+        regions.append(
+            Region(gene, contig, max(0, int(tx["tx_start"]) - padding), int(tx["tx_end"]) + padding)
+        )
+    return regions
+
+
+def count_reads(bam: pysam.AlignmentFile, region: Region) -> int:
+    """Primary, mapped, non-QC-fail reads over a region, through the index."""
+
+    def keep(read: pysam.AlignedSegment) -> bool:
+        return not (read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_qcfail)
+
+    return sum(1 for read in bam.fetch(region.contig, region.start, region.end) if keep(read))

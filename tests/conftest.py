@@ -1,0 +1,45 @@
+"""Shared fixtures: sample sheets and small indexed BAMs built in the test (pysam)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ntrkfusion.testing import Read, write_bam
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("NTRKFUSION_SHARED", ROOT.parent / "shared" / "data"))
+
+
+def shared_file(relative: str) -> Path:
+    """A reference file from ../shared/data (never copied into the repository), or skip."""
+    path = SHARED / relative
+    if not path.is_file():
+        pytest.skip(f"needs ../shared/data/{relative} (public reference data, not bundled)")
+    return path
+
+
+@pytest.fixture
+def bam_factory(tmp_path):
+    """make(name, reads=None, **header_args) -> an indexed BAM in tmp_path."""
+
+    def make(name: str = "s.bam", reads: list[Read] | None = None, **header_args) -> Path:
+        reads = reads if reads is not None else [Read("r1", "chr1", 156874571)]
+        return write_bam(tmp_path / name, reads, **header_args)
+
+    return make
+
+
+@pytest.fixture
+def sheet_factory(tmp_path):
+    """make(rows, header=...) -> path of a TSV sample sheet in tmp_path."""
+
+    def make(rows: list[list[str]], header=("sample", "bam", "assay"), name="samples.tsv") -> Path:
+        path = tmp_path / name
+        lines = ["\t".join(header)] + ["\t".join(map(str, r)) for r in rows]
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    return make

@@ -1,0 +1,24 @@
+rule build_annotation:
+    """Build the annotation tables from the lab's own GTF (config annotation_gtf)."""
+    input:
+        gtf=config["annotation_gtf"] or [],
+    output:
+        tables=multiext(
+            "results/annotation/{build}/",
+            "transcripts.parquet",
+            "exons.parquet",
+            "genes.parquet",
+            "kinase_domains.tsv",
+        ),
+    log:
+        "logs/annotation/{build}.log",
+    conda:
+        "../../envs/ntrkfusion.yaml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    params:
+        out_dir=lambda wildcards, output: Path(output.tables[0]).parent,
+    script:
+        "../../scripts/build_annotation.py"

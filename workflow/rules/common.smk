@@ -1,0 +1,82 @@
+# Helpers shared by the rules: configuration, the sample sheet, and per-sample look-ups.
+# Everything a user can get wrong is checked here, before any job runs; each problem is
+# printed as one line naming the sample (or sheet line) and the job graph is not built.
+
+import sys
+from pathlib import Path
+
+from snakemake.utils import validate
+
+# The rules use the ntrkfusion package from this repository's src/ folder.
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+
+from ntrkfusion.bam_input import inspect_samples
+from ntrkfusion.config import config_problems
+from ntrkfusion.errors import UserError
+from ntrkfusion.paths import bundled_annotation_dir
+from ntrkfusion.samplesheet import read_samples
+
+
+def _stop(problems):
+    """End the run before any job, printing one line per problem."""
+    sys.exit("\n".join(f"ntrkfusion: error: {p}" for p in problems))
+
+
+if config_problems(config):
+    _stop(config_problems(config))
+validate(config, schema="../schemas/config.schema.yaml")  # fills in the defaults
+
+CUSTOM_ANNOTATION = bool(config["annotation_gtf"])
+
+
+def _load_checked_samples():
+    """The sample sheet, validated, with every BAM's header checked and its build named."""
+    try:
+        samples = read_samples(config["samples"])
+        infos = inspect_samples(
+            samples,
+            reference=config["reference"] or None,
+            genome_build=config["genome_build"],
+            custom_annotation=CUSTOM_ANNOTATION,
+        )
+    except UserError as err:
+        _stop(err.problems)
+    return {s.sample: s for s in samples}, {i.sample: i for i in infos}
+
+
+SAMPLES, BAM_INFO = _load_checked_samples()
+
+
+wildcard_constraints:
+    sample="|".join(sorted(SAMPLES)),
+
+
+def get_bam(wildcards):
+    return BAM_INFO[wildcards.sample].bam
+
+
+def get_bam_index(wildcards):
+    return BAM_INFO[wildcards.sample].index
+
+
+def sample_record(wildcards):
+    return SAMPLES[wildcards.sample].to_dict()
+
+
+def annotation_dir(build):
+    """Folder of the annotation tables for a build: bundled, or built from annotation_gtf."""
+    if CUSTOM_ANNOTATION:
+        return f"results/annotation/{build}"
+    return str(bundled_annotation_dir(build))
+
+
+def get_annotation(wildcards):
+    return annotation_dir(BAM_INFO[wildcards.sample].build)
+
+
+def get_annotation_tables(wildcards):
+    return f"{get_annotation(wildcards)}/transcripts.parquet"
+
+
+def all_outputs():
+    return ["results/inputs.tsv"]
