@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import UserError
 from ..genome import canonical_contig
 from ..paths import bundled_annotation_dir
 from .tables import read_table
+
+
+EXON_COLUMNS = ["transcript_id", "exon_number", "start", "end", "cds_offset", "phase", "end_phase"]
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,15 @@ class Annotation:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self.transcripts = read_table(self.directory, "transcripts")
-        exons = read_table(self.directory, "exons")
-        self._exons = exons.set_index("transcript_id").sort_index()
-        self._by_chrom = {c: t for c, t in self.transcripts.groupby("chrom", sort=False)}
+        exons = read_table(self.directory, "exons", EXON_COLUMNS).set_index("transcript_id")
+        if not exons.index.is_monotonic_increasing:  # tables written by an older version
+            exons = exons.sort_index()
+        self._exons = exons
+        self._exon_cache: dict[str, pd.DataFrame] = {}
+        self._by_chrom = {
+            c: (t, t["tx_start"].to_numpy(), t["tx_end"].to_numpy())
+            for c, t in self.transcripts.groupby("chrom", sort=False)
+        }
         self._by_gene = self.transcripts.set_index("gene", drop=False)
         self._by_id = self.transcripts.set_index("transcript_id", drop=False)
         self.info = _read_json(self.directory / "build.json")
@@ -73,8 +83,17 @@ class Annotation:
 
     def exons(self, key: str) -> pd.DataFrame:
         """Exons of a transcript (by gene or id), in transcript order (exon 1 first)."""
-        tx_id = self.transcript(key)["transcript_id"]
-        return self._exons.loc[[tx_id]].reset_index().sort_values("exon_number", ignore_index=True)
+        tx = self.transcript(key)
+        return self._transcript_exons(tx["transcript_id"]).assign(
+            transcript_id=tx["transcript_id"], gene=tx["gene"], chrom=tx["chrom"], strand=tx["strand"]
+        )
+
+    def _transcript_exons(self, tx_id: str) -> pd.DataFrame:
+        exons = self._exon_cache.get(tx_id)
+        if exons is None:
+            exons = self._exons.loc[[tx_id]].sort_values("exon_number", ignore_index=True)
+            self._exon_cache[tx_id] = exons
+        return exons
 
     def exon(self, key: str, number: int) -> pd.Series:
         exons = self.exons(key)
@@ -96,12 +115,13 @@ class Annotation:
     # -- positions ---------------------------------------------------------------
     def locate(self, chrom: str, pos: int) -> list[Locus]:
         """Every transcript model covering a 1-based position, with exon or intron number."""
-        table = self._by_chrom.get(canonical_contig(chrom))
-        if table is None:
+        entry = self._by_chrom.get(canonical_contig(chrom))
+        if entry is None:
             return []
+        table, starts, ends = entry
         p = pos - 1
-        hits = table[(table["tx_start"] <= p) & (table["tx_end"] > p)]
-        return [self._locus(tx, p) for _, tx in hits.iterrows()]
+        hits = np.flatnonzero((starts <= p) & (ends > p))
+        return [self._locus(table.iloc[i], p) for i in hits]
 
     def locate_in(self, key: str, pos: int) -> Locus | None:
         """Where a 1-based position falls in one given transcript (None outside it)."""
@@ -112,7 +132,7 @@ class Annotation:
         return self._locus(tx, p)
 
     def _locus(self, tx: pd.Series, p: int) -> Locus:
-        exons = self._exons.loc[[tx["transcript_id"]]].sort_values("exon_number")
+        exons = self._transcript_exons(tx["transcript_id"])
         region, number, cds_offset = "intron", 0, None
         for exon in exons.itertuples():
             if exon.start <= p < exon.end:

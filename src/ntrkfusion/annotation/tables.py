@@ -152,7 +152,9 @@ def write_tables(out_dir: Path, transcripts: list[TranscriptModel], genes: pd.Da
     transcripts = sorted(transcripts, key=lambda t: (t.chrom, min(s for s, _ in t.exons), t.gene))
     frames = {
         "transcripts": pd.DataFrame([transcript_record(t) for t in transcripts]),
-        "exons": pd.DataFrame([r for t in transcripts for r in exon_records(t)]),
+        # exons sorted by transcript id, so that a loaded table finds a transcript by binary search
+        "exons": pd.DataFrame([r for t in sorted(transcripts, key=lambda t: t.transcript_id)
+                               for r in exon_records(t)]),  # fmt: skip
         "genes": genes.sort_values(["chrom", "start", "gene"]).reset_index(drop=True),
     }
     for name, frame in frames.items():
@@ -165,5 +167,5 @@ def write_tables(out_dir: Path, transcripts: list[TranscriptModel], genes: pd.Da
     return {name: len(frame) for name, frame in frames.items()}
 
 
-def read_table(directory: Path, name: str) -> pd.DataFrame:
-    return pq.read_table(directory / f"{name}.parquet").to_pandas()
+def read_table(directory: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    return pq.read_table(directory / f"{name}.parquet", columns=columns).to_pandas()
