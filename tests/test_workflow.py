@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,7 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
 
 def project(tmp_path: Path, rows: list[list[str]], **config) -> Path:
     """A working directory with config/config.yaml and config/samples.tsv."""
-    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config").mkdir(parents=True, exist_ok=True)
     header = ["sample", "bam", "assay", "tumour_content"]
     lines = ["\t".join(header)] + ["\t".join(map(str, r)) for r in rows]
     (tmp_path / "config/samples.tsv").write_text("\n".join(lines) + "\n")
@@ -38,7 +39,23 @@ def project(tmp_path: Path, rows: list[list[str]], **config) -> Path:
 
 
 def example_rows():
-    return [["EX_RNA", EXAMPLE / "rna_grch38.bam", "rna", 60], ["EX_DNA", EXAMPLE / "dna_grch37.bam", "dna", 40]]
+    sheet = pd.read_csv(EXAMPLE / "samples.tsv", sep="\t")
+    return [[r.sample, EXAMPLE / r.bam, r.assay, r.tumour_content] for r in sheet.itertuples()]
+
+
+def samtools_count(bam: Path, region: str) -> int:
+    """Primary, mapped, non-QC-fail reads counted by samtools (-F 0xB04: not unmapped, secondary,
+    QC-fail or supplementary): an independent count to check ours against."""
+    out = subprocess.run(["samtools", "view", "-c", "-F", "0xB04", str(bam), region],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    return int(out.stdout)
+
+
+def grch37_reads() -> list[Read]:
+    """Reads in the GRCh37 NTRK loci (exon positions from the bundled GRCh37 annotation)."""
+    return ([Read(f"a{i}", "chr1", 156844363 + 10 * i) for i in range(7)]  # NTRK1 exon 10
+            + [Read(f"b{i}", "chr9", 87549110 + 10 * i) for i in range(3)]  # NTRK2 kinase exons
+            + [Read("c0", "chr15", 88483860), Read("far", "chr15", 50000000)])  # fmt: skip
 
 
 def test_dry_run_plans_the_bundled_example():
@@ -60,17 +77,31 @@ def test_snakefmt_is_clean():
     assert out.returncode == 0, out.stderr
 
 
-def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path):
-    work = project(tmp_path, example_rows())
+def test_config_sample_sheet_is_the_bundled_example():
+    ours = pd.read_csv(ROOT / "config/samples.tsv", sep="\t")
+    example = pd.read_csv(EXAMPLE / "samples.tsv", sep="\t")
+    assert list(ours["sample"]) == list(example["sample"])
+    assert [(ROOT / "config" / b).resolve() for b in ours["bam"]] == [EXAMPLE / b for b in example["bam"]]
+
+
+def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
+    if shutil.which("samtools") is None:
+        pytest.skip("needs samtools for the independent read count (Debian: samtools)")
+    grch37 = bam_factory("grch37.bam", reads=grch37_reads(), build="GRCh37", chr_prefix=False)
+    work = project(tmp_path, example_rows() + [["B37", grch37, "dna", 30]])
     out = snakemake(work)
     assert out.returncode == 0, out.stderr
-    table = pd.read_csv(work / "results/inputs.tsv", sep="\t")
-    assert table.to_dict("records") == [
-        dict(sample="EX_DNA", assay="dna", build="GRCh37", chr_prefix=False, aligner="ntrkfusion.testing",
-             sort_order="coordinate", NTRK1_reads=30, NTRK2_reads=20, NTRK3_reads=10),
-        dict(sample="EX_RNA", assay="rna", build="GRCh38", chr_prefix=True, aligner="ntrkfusion.testing",
-             sort_order="coordinate", NTRK1_reads=30, NTRK2_reads=20, NTRK3_reads=10),
-    ]  # fmt: skip
+    table = pd.read_csv(work / "results/inputs.tsv", sep="\t").set_index("sample")
+    assert list(table.index) == sorted(table.index)
+    assert table.loc["B37"][["build", "chr_prefix", "NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist() == [
+        "GRCh37", False, 7, 3, 1]  # fmt: skip
+    for sample, bam, assay, _ in example_rows():
+        row = table.loc[sample]
+        assert (row.assay, row.build, row.chr_prefix) == (assay, "GRCh38", True)
+        assert row.aligner == ("STAR" if assay == "rna" else "bwa")
+        info = json.loads((work / f"results/{sample}/bam_info.json").read_text())
+        for gene in ("NTRK1", "NTRK2", "NTRK3"):
+            assert row[f"{gene}_reads"] == samtools_count(bam, info[f"{gene}_region"]), (sample, gene)
     first = (work / "results/inputs.tsv").read_bytes()
     assert snakemake(work, "--forceall").returncode == 0
     assert (work / "results/inputs.tsv").read_bytes() == first  # byte-identical rerun
@@ -88,7 +119,7 @@ def test_reads_outside_the_padded_loci_are_not_counted(tmp_path, bam_factory):
 
 
 def test_bad_sheet_fails_before_any_job_one_line_per_problem(tmp_path):
-    rows = [["S1", EXAMPLE / "rna_grch38.bam", "rna", 150], ["S1", EXAMPLE / "rna_grch38.bam", "rnaseq", 10]]
+    rows = [["S1", EXAMPLE / "etv6_ntrk3.bam", "rna", 150], ["S1", EXAMPLE / "etv6_ntrk3.bam", "rnaseq", 10]]
     work = project(tmp_path, rows)
     out = snakemake(work)
     assert out.returncode == 1
@@ -102,7 +133,7 @@ def test_bad_sheet_fails_before_any_job_one_line_per_problem(tmp_path):
 
 def test_bam_problems_name_the_sample_and_leave_no_output(tmp_path, bam_factory):
     unindexed = bam_factory("noindex.bam", index=False)
-    work = project(tmp_path, [["GOOD", EXAMPLE / "rna_grch38.bam", "rna", 50], ["BAD", unindexed, "rna", 50],
+    work = project(tmp_path, [["GOOD", EXAMPLE / "etv6_ntrk3.bam", "rna", 50], ["BAD", unindexed, "rna", 50],
                               ["GONE", tmp_path / "gone.bam", "dna", 50]])  # fmt: skip
     out = snakemake(work)
     assert out.returncode == 1
@@ -127,10 +158,15 @@ def test_custom_annotation_from_a_gtf(tmp_path):
     from ntrkfusion.annotation import load_annotation
 
     gtf = write_gtf(tmp_path / "lab.gtf", load_annotation("GRCh38"))
-    work = project(tmp_path, [["EX_RNA", EXAMPLE / "rna_grch38.bam", "rna", 60]],
-                   genome_build="GRCh38-lab", annotation_gtf=gtf)  # fmt: skip
-    out = snakemake(work)
+    bam = EXAMPLE / "etv6_ntrk3.bam"
+    bundled = project(tmp_path / "bundled", [["EX", bam, "rna", 60]])
+    custom = project(tmp_path / "custom", [["EX", bam, "rna", 60]], genome_build="GRCh38-lab", annotation_gtf=gtf)
+    assert snakemake(bundled).returncode == 0
+    out = snakemake(custom)
     assert out.returncode == 0, out.stderr
-    assert (work / "results/annotation/GRCh38-lab/transcripts.parquet").is_file()
-    row = pd.read_csv(work / "results/inputs.tsv", sep="\t").iloc[0]
-    assert (row.build, row.NTRK1_reads, row.NTRK3_reads) == ("GRCh38-lab", 30, 10)
+    assert (custom / "results/annotation/GRCh38-lab/transcripts.parquet").is_file()
+    ours = pd.read_csv(custom / "results/inputs.tsv", sep="\t").iloc[0]
+    theirs = pd.read_csv(bundled / "results/inputs.tsv", sep="\t").iloc[0]
+    assert ours.build == "GRCh38-lab"
+    assert ours[["NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist() == theirs[
+        ["NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist()  # fmt: skip

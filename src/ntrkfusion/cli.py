@@ -42,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, type=Path, help="output folder")
     build.set_defaults(func=_build_annotation)
 
+    from .simulate.cli import add_parser as add_simulate
+
+    add_simulate(sub)
+
     locate = sub.add_parser("locate", help="gene, transcript and exon/intron at a position")
     locate.add_argument("position", help="chrom:pos, 1-based (chr prefix optional)")
     locate.add_argument("--build", default="GRCh38", help="GRCh38, GRCh37 or an annotation folder")

@@ -1,0 +1,140 @@
+"""Case specs: what to simulate, and what the pipeline is expected to say about it.
+
+A case is a YAML mapping (see ``Case``); ``CATALOGUE`` holds the named cases the tests
+use.  Exons use MANE numbering; DNA breakpoints are placed a fraction of the way through
+the intron after ``exon5`` and the intron before ``exon3``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+from ..errors import UserError
+
+HOUSEKEEPING = ["GAPDH", "ACTB", "B2M", "PSMB2", "VCP", "CHMP2A", "RAB7A", "EMC7", "VPS29", "SNRPD3"]
+# Every gene of the catalogue, so that all named cases share one locus genome (one index).
+GENOME_GENES = sorted(
+    {"NTRK1", "NTRK2", "NTRK3", "ETV6", "TPM3", "TPM4", "LMNA", "TPR", "IRF2BP2", "QKI", "GPI", "PEAR1"}
+    | set(HOUSEKEEPING)
+)
+# Default DNA panel: NTRK1/2/3 exons (+-20 bp) and the NTRK1 introns where breakpoints cluster.
+PANEL_BAITED_INTRONS = {"NTRK1": [7, 8, 9, 10, 11]}
+
+
+@dataclass
+class Case:
+    name: str
+    assay: str = "rna"  # rna | dna
+    seed: int = 1
+    description: str = ""
+    gene5: str | None = None  # None = no fusion
+    exon5: int | None = None
+    gene3: str | None = None
+    exon3: int | None = None
+    intron5_fraction: float = 0.5  # DNA only
+    intron3_fraction: float = 0.5
+    tumour_content: float | None = 60.0  # percent; None = not given in the sample sheet
+    dv200: float | None = None
+    fusion_expression: int = 60  # RNA: expected fusion-junction fragments at 100 % tumour
+    readthrough: bool = False  # a normal-tissue read-through, present in every cell
+    background_pairs: int = 6000  # RNA: wild-type fragments
+    depth: int = 300  # DNA: mean unique depth over the baits
+    read_length: int = 100
+    fragment_mean: float = 250
+    fragment_sd: float = 50
+    three_prime_bias: float = 0.0
+    duplicate_rate: float = 0.03
+    error_rate: float = 0.002
+    star_mode: str = "chimeric"  # RNA: chimeric (WithinBAM) | plain (no chimeric detection)
+    expected_result: str = "NEGATIVE"
+    expected_qc_flags: list[str] = field(default_factory=list)
+
+    @property
+    def has_fusion(self) -> bool:
+        return self.gene5 is not None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_case(path: Path) -> Case:
+    try:
+        spec = yaml.safe_load(Path(path).read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise UserError(f"case spec {path}: cannot be read ({err})") from None
+    known = {f.name for f in fields(Case)}
+    unknown = sorted(set(spec or {}) - known)
+    if not isinstance(spec, dict) or "name" not in spec or unknown:
+        raise UserError(f"case spec {path}: needs a 'name'; unknown keys: {', '.join(unknown) or 'none'}")
+    return Case(**spec)
+
+
+def get_case(name_or_path: str) -> Case:
+    if name_or_path in CATALOGUE:
+        return CATALOGUE[name_or_path]
+    if Path(name_or_path).is_file():
+        return load_case(Path(name_or_path))
+    raise UserError(f"case {name_or_path!r}: not a named case ({', '.join(CATALOGUE)}) nor a YAML file")
+
+
+def _rna(name, description, **kw) -> Case:
+    return Case(name=name, assay="rna", description=description, **kw)
+
+
+def _dna(name, description, **kw) -> Case:
+    defaults = dict(read_length=150, fragment_mean=300, fragment_sd=60, duplicate_rate=0.1)
+    return Case(name=name, assay="dna", description=description, **{**defaults, **kw})
+
+
+_POS = dict(expected_result="POSITIVE")
+CATALOGUE = {
+    c.name: c
+    for c in [
+        _rna("etv6_ntrk3", "ETV6 e5 -> NTRK3 e15, secretory carcinoma type", gene5="ETV6", exon5=5,
+             gene3="NTRK3", exon3=15, seed=11, **_POS),
+        _rna("etv6_ntrk3_nochim", "ETV6-NTRK3 aligned by STAR without chimeric detection", gene5="ETV6",
+             exon5=5, gene3="NTRK3", exon3=15, seed=11, star_mode="plain", **_POS),
+        _rna("tpm3_ntrk1", "TPM3 e8 -> NTRK1 e10, an inversion on chr1", gene5="TPM3", exon5=8,
+             gene3="NTRK1", exon3=10, seed=12, **_POS),
+        _rna("lmna_ntrk1", "LMNA e2 -> NTRK1 e11, a 0.7 Mb deletion", gene5="LMNA", exon5=2,
+             gene3="NTRK1", exon3=11, seed=13, **_POS),
+        _rna("lmna_ntrk1_nochim", "LMNA-NTRK1 without chimeric detection: a spliced 'intron'",
+             gene5="LMNA", exon5=2, gene3="NTRK1", exon3=11, seed=13, star_mode="plain", **_POS),
+        _rna("tpr_ntrk1", "TPR e21 -> NTRK1 e10", gene5="TPR", exon5=21, gene3="NTRK1", exon3=10, seed=14, **_POS),
+        _rna("irf2bp2_ntrk1", "IRF2BP2 e1 -> NTRK1 e10", gene5="IRF2BP2", exon5=1, gene3="NTRK1", exon3=10,
+             seed=15, **_POS),
+        _rna("qki_ntrk2", "QKI e6 -> NTRK2 e14", gene5="QKI", exon5=6, gene3="NTRK2", exon3=14, seed=16, **_POS),
+        _rna("novel_gpi_ntrk3", "GPI e10 -> NTRK3 e15: a partner never reported", gene5="GPI", exon5=10,
+             gene3="NTRK3", exon3=15, seed=17, **_POS),
+        _rna("out_of_frame", "ETV6 e5 -> NTRK3 e16: out of frame", gene5="ETV6", exon5=5, gene3="NTRK3",
+             exon3=16, seed=18, expected_result="INDETERMINATE"),
+        _rna("reciprocal_only", "NTRK3 e14 -> ETV6 e6 only: NTRK 5', kinase domain not kept", gene5="NTRK3",
+             exon5=14, gene3="ETV6", exon3=6, seed=19, expected_result="INDETERMINATE"),
+        _rna("negative_rna", "no fusion, good RNA", seed=20, dv200=75),
+        _rna("negative_rna_no_tc", "no fusion, tumour content not given", seed=21, tumour_content=None,
+             expected_result="INDETERMINATE", expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+        _rna("low_tc_10", "ETV6-NTRK3 at 10 % tumour content", gene5="ETV6", exon5=5, gene3="NTRK3",
+             exon3=15, seed=22, tumour_content=10, expected_result="POSITIVE",
+             expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+        _rna("low_tc_5", "ETV6-NTRK3 at 5 % tumour content", gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15,
+             seed=23, tumour_content=5, expected_result="INDETERMINATE", expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+        _rna("degraded_negative", "no fusion, degraded RNA (short fragments, 3' bias)", seed=24, dv200=15,
+             fragment_mean=110, fragment_sd=30, three_prime_bias=400, expected_result="INDETERMINATE",
+             expected_qc_flags=["DEGRADED_RNA"]),
+        _rna("readthrough_decoy", "NTRK1 e16 -> PEAR1 e2 read-through in normal cells", gene5="NTRK1",
+             exon5=16, gene3="PEAR1", exon3=2, seed=25, readthrough=True, fusion_expression=20),
+        _dna("dna_tpm3_ntrk1_20", "TPM3-NTRK1 genomic inversion, 20 % purity", gene5="TPM3", exon5=8,
+             gene3="NTRK1", exon3=10, seed=31, tumour_content=20, **_POS),
+        _dna("dna_lmna_ntrk1_10", "LMNA-NTRK1 genomic deletion, 10 % purity", gene5="LMNA", exon5=2,
+             gene3="NTRK1", exon3=11, seed=32, tumour_content=10, expected_result="POSITIVE",
+             expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+        _dna("dna_unbaited_ntrk3", "ETV6-NTRK3 with the NTRK3 breakpoint deep in unbaited intron 14",
+             gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15, seed=33, tumour_content=60,
+             intron5_fraction=0.5, intron3_fraction=0.5, expected_qc_flags=["UNTESTED_REGIONS"]),
+        _dna("negative_dna", "no rearrangement, 300x", seed=34, tumour_content=50,
+             expected_qc_flags=["UNTESTED_REGIONS"]),
+    ]
+}  # fmt: skip

@@ -1,0 +1,190 @@
+"""Simulate one case: locus genome -> molecules -> reads -> aligner -> GRCh38 BAM + truth TSV."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..annotation import Annotation, load_annotation
+from . import align
+from .cases import GENOME_GENES, HOUSEKEEPING, PANEL_BAITED_INTRONS, Case
+from .lift import lift_bam
+from .locus_genome import LocusGenome
+from .molecules import Molecule, derivative, fused_transcript, intronic_breakpoint, transcript
+from .reads import Fragment, JunctionTally, LibraryModel, add_duplicates, sample_fragments, tally, write_fastq
+
+TRUTH_COLUMNS = [
+    "sample", "assay", "gene5", "gene3", "exon5", "exon3", "breakpoint5", "breakpoint3", "in_frame",
+    "kinase_domain_retained", "tumour_content", "dv200", "fusion_fragments", "split_fragments",
+    "spanning_fragments", "duplicate_fragments", "expected_result", "expected_qc_flags", "aligner", "description",
+]  # fmt: skip
+TRUTH_TYPES = {
+    "exon5": "Int64", "exon3": "Int64", "in_frame": "boolean", "kinase_domain_retained": "boolean",
+    "tumour_content": "Float64", "dv200": "Float64", "fusion_fragments": "Int64", "split_fragments": "Int64",
+    "spanning_fragments": "Int64", "duplicate_fragments": "Int64",
+}  # fmt: skip
+DNA_FLANK = 3000
+
+
+@dataclass
+class Simulated:
+    bam: Path
+    truth: pd.DataFrame
+    panel_bed: Path | None
+
+
+def default_cache() -> Path:
+    return Path(os.environ.get("NTRKFUSION_CACHE", Path.home() / ".cache" / "ntrkfusion"))
+
+
+def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
+    """Write ``<out_dir>/<case>.bam`` (+ .bai), ``<case>.truth.tsv`` and, for DNA, the bait BED."""
+    out_dir = Path(out_dir).resolve()
+    ann = load_annotation("GRCh38")
+    genes = sorted(set(GENOME_GENES) | {g for g in (case.gene5, case.gene3) if g})
+    genome = LocusGenome(ann, genes)
+    cache = (cache or default_cache()) / f"locus-{genome.key}"
+    cache.mkdir(parents=True, exist_ok=True)
+    fasta = cache / "locus.fa"
+    if not fasta.is_file():
+        genome.write_fasta(fasta.with_suffix(".tmp"))
+        os.replace(fasta.with_suffix(".tmp"), fasta)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = out_dir / f".{case.name}.work"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    rng = np.random.default_rng(case.seed)
+    lib = LibraryModel(case.read_length, case.fragment_mean, case.fragment_sd, min(60, case.read_length),
+                       case.three_prime_bias, case.error_rate, case.duplicate_rate)  # fmt: skip
+    if case.assay == "rna":
+        frags, tally_, bed = _rna_fragments(case, genome, ann, lib, rng), None, None
+    else:
+        bed = out_dir / f"{case.name}.panel.bed"
+        frags = _dna_fragments(case, genome, ann, lib, rng, bed)
+    tally_ = tally([f for f in frags if f.name.startswith(("FUS", "DER"))], lib.read_length)
+    frags = add_duplicates(frags, case.duplicate_rate, rng)
+    tally_dups = tally([f for f in frags if f.name.startswith(("FUS", "DER"))], lib.read_length)
+    tally_.duplicates = tally_dups.duplicates
+    r1, r2 = work / "r1.fq", work / "r2.fq"
+    write_fastq(frags, lib, rng, r1, r2)
+    if case.assay == "rna":
+        gtf = cache / "locus.gtf"
+        if not gtf.is_file():
+            genome.write_gtf(gtf)
+        length = sum(len(s) for s in genome.segments)
+        index = align.star_index(fasta, gtf, cache / f"star-{case.read_length}", length, case.read_length)
+        aligned, aligner = align.star_align(index, r1, r2, work / "star", case.star_mode), f"STAR ({case.star_mode})"
+    else:
+        aligned, aligner = align.bwa_align(align.bwa_index(fasta), r1, r2, work / "bwa", case.name), "bwa mem"
+    bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name)
+    truth = truth_table(case, ann, tally_, aligner)
+    truth.to_csv(out_dir / f"{case.name}.truth.tsv", sep="\t", index=False, lineterminator="\n")
+    shutil.rmtree(work)
+    return Simulated(bam, truth, bed)
+
+
+def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
+    weights = {g: 10.0 for g in HOUSEKEEPING} | {g: 0.5 for g in ("NTRK1", "NTRK2", "NTRK3")}
+    for g in (case.gene5, case.gene3):
+        if g and g not in weights:
+            weights[g] = 3.0
+    total = sum(weights.values())
+    frags = []
+    for gene, w in sorted(weights.items()):
+        mol = Molecule(gene, transcript(genome, ann, gene))
+        frags += sample_fragments(mol, int(round(case.background_pairs * w / total)), lib, rng, f"WT-{gene}")
+    if case.has_fusion:
+        share = 1.0 if case.readthrough or case.tumour_content is None else case.tumour_content / 100
+        fused = fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3, case.exon3)
+        # fusion_expression counts junction fragments: a fragment contains the junction
+        # with probability about fragment_mean / transcript length
+        n = case.fusion_expression * share * len(fused.seq) / case.fragment_mean
+        frags += sample_fragments(fused, int(round(n)), lib, rng, "FUS")
+    return frags
+
+
+def dna_breakpoints(case: Case, ann: Annotation) -> tuple[int, int]:
+    bp5 = intronic_breakpoint(ann, case.gene5, case.exon5, case.intron5_fraction, "5")
+    bp3 = intronic_breakpoint(ann, case.gene3, case.exon3 - 1, case.intron3_fraction, "3")
+    return bp5, bp3
+
+
+def panel_baits(ann: Annotation) -> list[tuple[str, int, int]]:
+    """The default panel: NTRK exons +-20 bp and a few whole NTRK1 introns (0-based)."""
+    baits = []
+    for gene in ("NTRK1", "NTRK2", "NTRK3"):
+        exons = ann.exons(gene).set_index("exon_number")
+        for n, e in exons.iterrows():
+            baits.append((e["chrom"], int(e["start"]) - 20, int(e["end"]) + 20))
+        for n in PANEL_BAITED_INTRONS.get(gene, []):
+            a, b = exons.loc[n], exons.loc[n + 1]
+            lo, hi = sorted([int(a["end"]), int(b["start"])]) if a["strand"] == "+" else sorted([int(b["end"]), int(a["start"])])
+            baits.append((a["chrom"], lo, hi))
+    return _merge(baits)
+
+
+def _merge(intervals):
+    merged = []
+    for chrom, s, e in sorted(intervals):
+        if merged and merged[-1][0] == chrom and s <= merged[-1][2]:
+            merged[-1] = (chrom, merged[-1][1], max(merged[-1][2], e))
+        else:
+            merged.append((chrom, s, e))
+    return merged
+
+
+def _dna_fragments(case: Case, genome, ann: Annotation, lib, rng, bed: Path) -> list[Fragment]:
+    baits = panel_baits(ann)
+    bed.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e in baits))
+    purity = (case.tumour_content or 0) / 100
+    frags: list[Fragment] = []
+    for k, (chrom, start, end) in enumerate(baits):  # normal molecules overlapping each bait
+        lo, hi = start - int(lib.fragment_mean), end
+        span = genome.fetch(chrom, lo, hi + int(lib.fragment_mean))
+        n = int(round(case.depth * (end - start) / (2 * lib.read_length) * (1 - purity / 2 if case.has_fusion else 1)))
+        mol = Molecule(f"{chrom}:{lo}", span)
+        frags += [f for f in sample_fragments(mol, n, lib, rng, f"DNA{k}") if _overlaps(f.start + lo, f.start + lo + len(f.seq), chrom, start, end)]
+    if case.has_fusion:
+        bp5, bp3 = dna_breakpoints(case, ann)
+        der = derivative(genome, ann, case.gene5, bp5, case.gene3, bp3, DNA_FLANK)
+        n = int(round(case.depth * len(der.seq) / (2 * lib.read_length) * purity / 2))
+        for f in sample_fragments(der, n, lib, rng, "DER"):
+            origin = der.origin[f.start : f.start + len(f.seq)]
+            if any(_overlaps(p, p + 1, c, s, e) for c, p in origin[:: 10] for _, s, e in [b for b in baits if b[0] == c]):
+                frags.append(f)
+    return frags
+
+
+def _overlaps(a: int, b: int, chrom: str, start: int, end: int) -> bool:
+    return a < end and start < b
+
+
+def truth_table(case: Case, ann: Annotation, t: JunctionTally, aligner: str) -> pd.DataFrame:
+    row = dict(sample=case.name, assay=case.assay, tumour_content=case.tumour_content, dv200=case.dv200,
+               expected_result=case.expected_result, expected_qc_flags=";".join(case.expected_qc_flags),
+               aligner=aligner, description=case.description)  # fmt: skip
+    if case.has_fusion:
+        if case.assay == "rna":
+            bp5, bp3 = ann.exon_end(case.gene5, case.exon5), ann.exon_start(case.gene3, case.exon3)
+        else:
+            bp5, bp3 = dna_breakpoints(case, ann)
+        c5, c3 = ann.transcript(case.gene5)["chrom"], ann.transcript(case.gene3)["chrom"]
+        in_frame = ann.exon_join_in_frame(case.gene5, case.exon5, case.gene3, case.exon3)
+        retained = False
+        if case.gene3 in ("NTRK1", "NTRK2", "NTRK3"):
+            retained = case.exon3 <= int(_first_domain_exon(ann, case.gene3))
+        row |= dict(gene5=case.gene5, gene3=case.gene3, exon5=case.exon5, exon3=case.exon3,
+                    breakpoint5=f"{c5}:{bp5}", breakpoint3=f"{c3}:{bp3}", in_frame=in_frame,
+                    kinase_domain_retained=retained, fusion_fragments=t.fragments, split_fragments=t.split,
+                    spanning_fragments=t.spanning, duplicate_fragments=t.duplicates)  # fmt: skip
+    return pd.DataFrame([row], columns=TRUTH_COLUMNS).astype(TRUTH_TYPES)
+
+
+def _first_domain_exon(ann: Annotation, gene: str) -> int:
+    domain = ann.kinase_domain(gene)
+    return min(ann.locate_in(gene, domain.start).number, ann.locate_in(gene, domain.end).number)
