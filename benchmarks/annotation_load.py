@@ -20,7 +20,8 @@ import pyarrow.parquet as pq
 from ntrkfusion.annotation.model import Annotation
 from ntrkfusion.paths import RESOURCES
 
-SHARED_TABLE = Path(__file__).resolve().parents[2] / "shared/data/annotation/annot_utils_ucsc_wgEncodeGencodeCompV31.hg38.txt.gz"
+SHARED = Path(__file__).resolve().parents[2] / "shared/data/annotation"
+SHARED_TABLE = SHARED / "annot_utils_ucsc_wgEncodeGencodeCompV31.hg38.txt.gz"
 
 
 def timed(fn):

@@ -29,11 +29,11 @@ def test_position_in_ntrk1_exon_10(build, i):
     start, end = EXONS[("NTRK1", 10)][i]
     ann = load_annotation(build)
     for pos in (start, (start + end) // 2, end):
-        (locus,) = [l for l in ann.locate("chr1", pos) if l.gene == "NTRK1"]
+        (locus,) = [x for x in ann.locate("chr1", pos) if x.gene == "NTRK1"]
         assert (locus.region, locus.number) == ("exon", 10)
         assert (locus.transcript_id, locus.refseq_id) == ("ENST00000524377.7", "NM_002529.4")
     # one base before the exon is intron 9, with or without the chr prefix
-    (locus,) = [l for l in ann.locate("1", start - 1) if l.gene == "NTRK1"]
+    (locus,) = [x for x in ann.locate("1", start - 1) if x.gene == "NTRK1"]
     assert (locus.region, locus.number) == ("intron", 9)
 
 

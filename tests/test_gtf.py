@@ -1,7 +1,6 @@
 """`ntrkfusion build-annotation --gtf`: a lab's GTF gives the same tables as the bundled build."""
 
 import pandas as pd
-import pytest
 
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.annotation.model import Annotation

@@ -135,7 +135,7 @@ def resolve_build(
             f"sample {sample}: genome_build {forced} has no bundled annotation; "
             "set annotation_gtf to a GENCODE or Ensembl GTF of that assembly"
         )
-    return BuildCall(forced, call.chr_prefix, (), f"forced by config with a custom annotation")
+    return BuildCall(forced, call.chr_prefix, (), "forced by config with a custom annotation")
 
 
 def _contig_order(canonical: str) -> tuple[int, str]:

@@ -9,7 +9,7 @@ import pandas as pd
 from ..errors import UserError
 from .align import require
 from .cases import CATALOGUE, get_case
-from .run import default_cache, simulate
+from .run import simulate
 
 # The bundled example (resources/example): positives and negatives, RNA and DNA, <= 5 MB.
 EXAMPLE_CASES = ["etv6_ntrk3", "lmna_ntrk1_nochim", "negative_rna", "degraded_negative", "dna_tpm3_ntrk1_20"]

@@ -43,7 +43,7 @@ def default_cache() -> Path:
 
 
 def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
-    """Write ``<out_dir>/<case>.bam`` (+ .bai), ``<case>.truth.tsv`` and, for DNA, the bait BED."""
+    """Write ``<out_dir>/<case>.bam`` (+ .bai) and, for DNA, the bait BED; return them and the truth."""
     out_dir = Path(out_dir).resolve()
     ann = load_annotation("GRCh38")
     genes = sorted(set(GENOME_GENES) | {g for g in (case.gene5, case.gene3) if g})
@@ -78,12 +78,12 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
             genome.write_gtf(gtf)
         length = sum(len(s) for s in genome.segments)
         index = align.star_index(fasta, gtf, cache / f"star-{case.read_length}", length, case.read_length)
-        aligned, aligner = align.star_align(index, r1, r2, work / "star", case.star_mode), f"STAR ({case.star_mode})"
+        aligned = align.star_align(index, r1, r2, work / "star", case.star_mode)
+        aligner = f"STAR ({case.star_mode})"
     else:
         aligned, aligner = align.bwa_align(align.bwa_index(fasta), r1, r2, work / "bwa", case.name), "bwa mem"
     bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name)
     truth = truth_table(case, ann, tally_, aligner)
-    truth.to_csv(out_dir / f"{case.name}.truth.tsv", sep="\t", index=False, lineterminator="\n")
     shutil.rmtree(work)
     return Simulated(bam, truth, bed)
 
@@ -119,11 +119,11 @@ def panel_baits(ann: Annotation) -> list[tuple[str, int, int]]:
     baits = []
     for gene in ("NTRK1", "NTRK2", "NTRK3"):
         exons = ann.exons(gene).set_index("exon_number")
-        for n, e in exons.iterrows():
-            baits.append((e["chrom"], int(e["start"]) - 20, int(e["end"]) + 20))
+        baits += [(e["chrom"], int(e["start"]) - 20, int(e["end"]) + 20) for _, e in exons.iterrows()]
         for n in PANEL_BAITED_INTRONS.get(gene, []):
             a, b = exons.loc[n], exons.loc[n + 1]
-            lo, hi = sorted([int(a["end"]), int(b["start"])]) if a["strand"] == "+" else sorted([int(b["end"]), int(a["start"])])
+            ends = [int(a["end"]), int(a["start"]), int(b["end"]), int(b["start"])]
+            lo, hi = sorted(ends)[1:3]  # the intron lies between the two exons' inner ends
             baits.append((a["chrom"], lo, hi))
     return _merge(baits)
 
@@ -139,29 +139,34 @@ def _merge(intervals):
 
 
 def _dna_fragments(case: Case, genome, ann: Annotation, lib, rng, bed: Path) -> list[Fragment]:
+    """Captured fragments: normal molecules over each bait, and rearranged molecules (allele
+    fraction purity / 2) kept when they overlap a bait."""
     baits = panel_baits(ann)
     bed.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e in baits))
     purity = (case.tumour_content or 0) / 100
+    normal_share = 1 - purity / 2 if case.has_fusion else 1
+    pad = int(lib.fragment_mean)
     frags: list[Fragment] = []
-    for k, (chrom, start, end) in enumerate(baits):  # normal molecules overlapping each bait
-        lo, hi = start - int(lib.fragment_mean), end
-        span = genome.fetch(chrom, lo, hi + int(lib.fragment_mean))
-        n = int(round(case.depth * (end - start) / (2 * lib.read_length) * (1 - purity / 2 if case.has_fusion else 1)))
-        mol = Molecule(f"{chrom}:{lo}", span)
-        frags += [f for f in sample_fragments(mol, n, lib, rng, f"DNA{k}") if _overlaps(f.start + lo, f.start + lo + len(f.seq), chrom, start, end)]
+    for k, (chrom, start, end) in enumerate(baits):
+        region = Molecule(f"{chrom}:{start}", genome.fetch(chrom, start - pad, end + pad))
+        n = int(round(case.depth * (end - start) / (2 * lib.read_length) * normal_share))
+        for f in sample_fragments(region, n, lib, rng, f"DNA{k}"):
+            if f.start < end - start + pad and f.start + len(f.seq) > pad:  # overlaps the bait
+                frags.append(f)
     if case.has_fusion:
         bp5, bp3 = dna_breakpoints(case, ann)
         der = derivative(genome, ann, case.gene5, bp5, case.gene3, bp3, DNA_FLANK)
         n = int(round(case.depth * len(der.seq) / (2 * lib.read_length) * purity / 2))
-        for f in sample_fragments(der, n, lib, rng, "DER"):
-            origin = der.origin[f.start : f.start + len(f.seq)]
-            if any(_overlaps(p, p + 1, c, s, e) for c, p in origin[:: 10] for _, s, e in [b for b in baits if b[0] == c]):
-                frags.append(f)
+        frags += [f for f in sample_fragments(der, n, lib, rng, "DER") if _captured(der, f, baits)]
     return frags
 
 
-def _overlaps(a: int, b: int, chrom: str, start: int, end: int) -> bool:
-    return a < end and start < b
+def _captured(der: Molecule, frag: Fragment, baits) -> bool:
+    """Does a fragment of the rearranged chromosome overlap a bait (checked every 10 bases)?"""
+    for chrom, pos in der.origin[frag.start : frag.start + len(frag.seq) : 10]:
+        if any(c == chrom and s <= pos < e for c, s, e in baits):
+            return True
+    return False
 
 
 def truth_table(case: Case, ann: Annotation, t: JunctionTally, aligner: str) -> pd.DataFrame:
