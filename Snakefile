@@ -12,6 +12,7 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/annotation.smk"
 include: "workflow/rules/inputs.smk"
+include: "workflow/rules/calling.smk"
 
 
 rule all:

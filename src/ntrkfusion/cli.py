@@ -42,6 +42,15 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", required=True, type=Path, help="output folder")
     build.set_defaults(func=_build_annotation)
 
+    call = sub.add_parser("call", help="call NTRK fusions in one BAM, without Snakemake")
+    call.add_argument("bam", type=Path)
+    call.add_argument("--assay", choices=["rna", "dna"], required=True)
+    call.add_argument("--sample", help="sample name (default: the BAM's file name)")
+    call.add_argument("--reference", help="genome FASTA: CRAM input; names the partner of soft-clipped RNA reads")
+    call.add_argument("--genome-build", default="auto")
+    call.add_argument("--out", type=Path, help="folder for evidence.parquet, fusions.parquet, fusions.tsv")
+    call.set_defaults(func=_call)
+
     from .simulate.cli import add_parser as add_simulate
 
     add_simulate(sub)
@@ -65,6 +74,23 @@ def _check_samples(args) -> int:
     for info in infos:
         prefix = "chr" if info.chr_prefix else "no chr"
         print(f"{info.sample}\t{info.assay}\t{info.build}\t{prefix}\t{info.build_evidence}")
+    return 0
+
+
+def _call(args) -> int:
+    from .bam_input import inspect_sample
+    from .calling.stage import call_to_files, summary
+    from .samplesheet import Sample
+
+    name = args.sample or args.bam.name.split(".")[0]
+    info = inspect_sample(Sample(name, args.bam.resolve(), args.assay), reference=args.reference,
+                          genome_build=args.genome_build)  # fmt: skip
+    out = args.out or Path(".")
+    out.mkdir(parents=True, exist_ok=True)
+    files = dict(evidence=out / f"{name}.evidence.parquet", parquet=out / f"{name}.fusions.parquet",
+                 tsv=out / f"{name}.fusions.tsv")  # fmt: skip
+    result = call_to_files(info.bam, name, args.assay, info.build, {}, files, reference=args.reference)
+    print(summary(result, name))
     return 0
 
 

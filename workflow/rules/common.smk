@@ -78,5 +78,14 @@ def get_annotation_tables(wildcards):
     return f"{get_annotation(wildcards)}/transcripts.parquet"
 
 
+def get_exon_boundaries(wildcards):
+    """RNA with a reference: the exon-boundary table that names soft-clip partners."""
+    if not config["reference"] or SAMPLES[wildcards.sample].assay != "rna":
+        return []
+    return (
+        f"results/reference/{BAM_INFO[wildcards.sample].build}/exon_boundaries.parquet"
+    )
+
+
 def all_outputs():
-    return ["results/inputs.tsv"]
+    return ["results/inputs.tsv", "results/fusions.tsv", "results/fusions.parquet"]

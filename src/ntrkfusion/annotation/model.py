@@ -88,6 +88,12 @@ class Annotation:
             transcript_id=tx["transcript_id"], gene=tx["gene"], chrom=tx["chrom"], strand=tx["strand"]
         )
 
+    def all_exons(self) -> pd.DataFrame:
+        """Every exon with its transcript's gene, chrom and strand, in transcript and exon order."""
+        info = self.transcripts.set_index("transcript_id")[["gene", "chrom", "strand"]]
+        exons = self._exons.join(info).reset_index()
+        return exons.sort_values(["transcript_id", "exon_number"], ignore_index=True)
+
     def _transcript_exons(self, tx_id: str) -> pd.DataFrame:
         exons = self._exon_cache.get(tx_id)
         if exons is None:

@@ -1,0 +1,83 @@
+"""The fusions table: one pyarrow schema for Parquet and TSV, a fixed row order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..inspect import atomic_write
+
+FUSION_SCHEMA = pa.schema(
+    [
+        ("sample", pa.string()),
+        ("assay", pa.string()),
+        ("fusion", pa.string()),
+        ("gene5", pa.string()),
+        ("gene3", pa.string()),
+        ("transcript5", pa.string()),
+        ("transcript3", pa.string()),
+        ("exon5", pa.int32()),
+        ("exon3", pa.int32()),
+        ("breakpoint5", pa.string()),
+        ("breakpoint3", pa.string()),
+        ("split_reads", pa.int32()),
+        ("discordant_pairs", pa.int32()),
+        ("supporting_fragments", pa.int32()),
+        ("in_frame", pa.bool_()),
+        ("kinase_domain_retained", pa.bool_()),
+        ("known_partner", pa.bool_()),
+        ("confidence", pa.string()),
+        ("filters", pa.string()),
+        ("vicc_name", pa.string()),
+        ("breakpoint_type", pa.string()),
+        ("site5", pa.string()),
+        ("site3", pa.string()),
+        ("duplicate_fragments", pa.int32()),
+        ("median_mapq", pa.int32()),
+        ("evidence_kinds", pa.string()),
+    ]
+)
+COLUMNS = FUSION_SCHEMA.names
+
+
+def to_frame(rows: list[dict]) -> pd.DataFrame:
+    """Rows -> a frame with the schema's columns, PASS first, then by support."""
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    for field in FUSION_SCHEMA:
+        if pa.types.is_integer(field.type):
+            frame[field.name] = frame[field.name].astype("Int64")
+        elif pa.types.is_boolean(field.type):
+            frame[field.name] = frame[field.name].astype("boolean")
+    if len(frame):
+        frame = frame.assign(_pass=frame["filters"] != "").sort_values(
+            ["sample", "_pass", "supporting_fragments", "fusion", "breakpoint5", "breakpoint3"],
+            ascending=[True, True, False, True, True, True], na_position="last", kind="stable",
+        ).drop(columns="_pass")  # fmt: skip
+    return frame.reset_index(drop=True)
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame[COLUMNS], schema=FUSION_SCHEMA, preserve_index=False)
+
+
+def write(frame: pd.DataFrame, parquet: str | Path, tsv: str | Path) -> None:
+    """The same table as Parquet and TSV (empty cells for missing values)."""
+    table = to_arrow(frame)
+    tmp = Path(str(parquet) + ".tmp")
+    pq.write_table(table, tmp)
+    tmp.replace(parquet)
+    atomic_write(tsv, tsv_text(table))
+
+
+def tsv_text(table: pa.Table) -> str:
+    frame = table.to_pandas()
+    for column in ("in_frame", "kinase_domain_retained", "known_partner"):
+        frame[column] = frame[column].map({True: "true", False: "false"}).fillna("")
+    return frame.to_csv(sep="\t", index=False, lineterminator="\n", na_rep="")
+
+
+def read(parquet: str | Path) -> pd.DataFrame:
+    return pq.read_table(parquet).to_pandas()
