@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,39 @@ def shared_file(relative: str) -> Path:
     if not path.is_file():
         pytest.skip(f"needs ../shared/data/{relative} (public reference data, not bundled)")
     return path
+
+
+def need_aligners() -> None:
+    """Skip without STAR/bwa, unless NTRKFUSION_REQUIRE_ALIGNERS=1 (CI), where it fails."""
+    missing = [t for t in ("STAR", "bwa") if shutil.which(t) is None]
+    if missing:
+        message = f"needs {' and '.join(missing)} (Debian: rna-star, bwa)"
+        if os.environ.get("NTRKFUSION_REQUIRE_ALIGNERS") == "1":
+            pytest.fail(message + "; NTRKFUSION_REQUIRE_ALIGNERS=1 forbids skipping")
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def catalogue(tmp_path_factory):
+    """Every named case simulated once per test session (STAR, bwa), with the reference."""
+    from ntrkfusion.simulate.cases import CATALOGUE, GENOME_GENES
+    from ntrkfusion.simulate.locus_genome import LocusGenome
+    from ntrkfusion.simulate.reference import write_reference
+    from ntrkfusion.simulate.run import simulate
+    from ntrkfusion.annotation import load_annotation
+
+    need_aligners()
+    out, cache = tmp_path_factory.mktemp("catalogue"), tmp_path_factory.mktemp("cache")
+    sims = {name: simulate(case, out, cache) for name, case in CATALOGUE.items()}
+    reference = write_reference(LocusGenome(load_annotation("GRCh38"), GENOME_GENES), out / "reference.fa.gz")
+    return Catalogue(sims, cache, reference)
+
+
+@dataclass
+class Catalogue:
+    sims: dict
+    cache: Path
+    reference: Path
 
 
 @pytest.fixture

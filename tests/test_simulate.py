@@ -6,7 +6,6 @@ NTRKFUSION_REQUIRE_ALIGNERS=1 (set by .ci/run), where a missing aligner is a fai
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,21 +27,14 @@ CASES = ["etv6_ntrk3", "etv6_ntrk3_nochim", "lmna_ntrk1_nochim", "tpm3_ntrk1", "
          "degraded_negative", "dna_tpm3_ntrk1_20", "dna_unbaited_ntrk3"]  # fmt: skip
 
 
-def _need_aligners():
-    missing = [t for t in ("STAR", "bwa") if shutil.which(t) is None]
-    if missing:
-        message = f"needs {' and '.join(missing)} (Debian: rna-star, bwa)"
-        if os.environ.get("NTRKFUSION_REQUIRE_ALIGNERS") == "1":
-            pytest.fail(message + "; NTRKFUSION_REQUIRE_ALIGNERS=1 forbids skipping")
-        pytest.skip(message)
+@pytest.fixture(scope="session")
+def sims(catalogue):
+    return {name: catalogue.sims[name] for name in CASES}
 
 
 @pytest.fixture(scope="session")
-def sims(tmp_path_factory):
-    _need_aligners()
-    out = tmp_path_factory.mktemp("sim")
-    cache = tmp_path_factory.mktemp("cache")
-    return {name: simulate(CATALOGUE[name], out, cache) for name in CASES}
+def cache(catalogue):
+    return catalogue.cache
 
 
 def reads(bam: Path, prefix: str = "") -> list[pysam.AlignedSegment]:
@@ -77,8 +69,8 @@ def test_header_has_grch38_contigs_and_bam_is_complete(sims):
         assert subprocess.run(["samtools", "quickcheck", "-v", *bams], capture_output=True).returncode == 0
 
 
-def test_same_seed_same_records(sims, tmp_path):
-    again = simulate(CATALOGUE["etv6_ntrk3"], tmp_path, Path(sims["etv6_ntrk3"].bam).parent.parent / "cache")
+def test_same_seed_same_records(sims, cache, tmp_path):
+    again = simulate(CATALOGUE["etv6_ntrk3"], tmp_path, cache)
     assert again.bam.read_bytes() == sims["etv6_ntrk3"].bam.read_bytes()
     assert again.truth.equals(sims["etv6_ntrk3"].truth)
 
@@ -176,26 +168,29 @@ def test_degraded_rna_has_short_fragments(sims):
     assert median_fragment("degraded_negative") < 130 < 200 < median_fragment("negative_rna")
 
 
-def test_wild_type_reads_match_the_reference(sims, tmp_path):
+def test_wild_type_reads_match_the_reference(catalogue):
     """The lift is right: perfect 100M wild-type reads equal the GRCh38-coordinate reference."""
-    assert main(["simulate", "negative_rna", "--out", str(tmp_path), "--reference",
-                 "--cache", str(Path(sims["negative_rna"].bam).parent.parent / "cache")]) == 0  # fmt: skip
-    fasta = pysam.FastaFile(str(tmp_path / "reference.fa.gz"))
+    fasta = pysam.FastaFile(str(catalogue.reference))
     assert dict(zip(fasta.references, fasta.lengths)) == GRCH38_LENGTHS
     checked = 0
-    for r in reads(tmp_path / "negative_rna.bam", "WT"):
+    for r in reads(catalogue.sims["negative_rna"].bam, "WT"):
         if r.cigarstring == "100M" and r.get_tag("NM") == 0 and not r.is_secondary:
-            ref = fasta.fetch(r.reference_name, r.reference_start, r.reference_end)
-            assert ref == r.query_sequence
+            assert fasta.fetch(r.reference_name, r.reference_start, r.reference_end) == r.query_sequence
             checked += 1
     assert checked > 1000
+
+
+def test_cli_writes_sample_sheet_and_truth(cache, tmp_path):
+    assert main(["simulate", "negative_rna", "dna_tpm3_ntrk1_20", "--out", str(tmp_path), "--cache", str(cache)]) == 0
     sheet = pd.read_csv(tmp_path / "samples.tsv", sep="\t")
-    assert sheet.to_dict("records")[0]["bam"] == "negative_rna.bam"
+    assert sheet["bam"].tolist() == ["negative_rna.bam", "dna_tpm3_ntrk1_20.bam"]
+    assert sheet["panel_bed"].tolist()[1] == "dna_tpm3_ntrk1_20.panel.bed"
+    truth = pd.read_csv(tmp_path / "truth.tsv", sep="\t")
+    assert truth["sample"].tolist() == ["negative_rna", "dna_tpm3_ntrk1_20"]
 
 
-def test_bundled_example_regenerates_byte_for_byte(sims, tmp_path):
-    assert main(["simulate", "--example", "--out", str(tmp_path),
-                 "--cache", str(Path(sims["negative_rna"].bam).parent.parent / "cache")]) == 0  # fmt: skip
+def test_bundled_example_regenerates_byte_for_byte(cache, tmp_path):
+    assert main(["simulate", "--example", "--out", str(tmp_path), "--cache", str(cache)]) == 0
     example = ROOT / "resources/example"
     assert (tmp_path / "truth.tsv").read_bytes() == (example / "truth.tsv").read_bytes()
     assert (tmp_path / "samples.tsv").read_bytes() == (example / "samples.tsv").read_bytes()

@@ -102,9 +102,26 @@ def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
         info = json.loads((work / f"results/{sample}/bam_info.json").read_text())
         for gene in ("NTRK1", "NTRK2", "NTRK3"):
             assert row[f"{gene}_reads"] == samtools_count(bam, info[f"{gene}_region"]), (sample, gene)
-    first = (work / "results/inputs.tsv").read_bytes()
+    check_example_fusions(work)
+    first = {f: (work / "results" / f).read_bytes() for f in ("inputs.tsv", "fusions.tsv")}
     assert snakemake(work, "--forceall").returncode == 0
-    assert (work / "results/inputs.tsv").read_bytes() == first  # byte-identical rerun
+    assert {f: (work / "results" / f).read_bytes() for f in first} == first  # byte-identical rerun
+
+
+def check_example_fusions(work: Path) -> None:
+    """The cohort table holds each example positive, as the truth says, and nothing else passing."""
+    fusions = pd.read_csv(work / "results/fusions.tsv", sep="\t", keep_default_na=False)
+    assert pd.read_parquet(work / "results/fusions.parquet").shape == fusions.shape
+    passing = fusions[fusions["filters"] == ""]
+    truth = pd.read_csv(EXAMPLE / "truth.tsv", sep="\t", keep_default_na=False)
+    positives = truth[truth["expected_result"] == "POSITIVE"]
+    assert sorted(passing["sample"]) == sorted(positives["sample"])
+    for t in positives.itertuples():
+        (row,) = passing[passing["sample"] == t.sample].itertuples()
+        assert (row.gene5, row.gene3, row.exon5, row.exon3) == (t.gene5, t.gene3, int(t.exon5), int(t.exon3))
+        if t.assay == "rna":
+            assert (row.breakpoint5, row.breakpoint3) == (t.breakpoint5, t.breakpoint3)
+        assert 0 < row.supporting_fragments <= int(t.fusion_fragments)
 
 
 def test_reads_outside_the_padded_loci_are_not_counted(tmp_path, bam_factory):

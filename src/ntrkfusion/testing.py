@@ -24,6 +24,8 @@ class Read:
     flag: int = 0
     mapq: int = 60
     seq: str | None = None
+    tags: dict | None = None
+    mate: tuple[str, int] | None = None  # (contig, 1-based position) of the mate, for paired reads
 
 
 def header(build: str = "GRCh38", chr_prefix: bool = True, sort_order: str = "coordinate",
@@ -52,6 +54,12 @@ def write_bam(path: Path, reads: list[Read], index: bool = True, seed: int = 0, 
             length = seg.infer_query_length()
             seg.query_sequence = r.seq or "".join(rng.choice("ACGT") for _ in range(length))
             seg.query_qualities = pysam.qualitystring_to_array("I" * length)
+            if r.mate is not None:
+                seg.flag |= 1
+                seg.next_reference_name = _name(r.mate[0], chr_prefix)
+                seg.next_reference_start = r.mate[1] - 1
+            for tag, value in (r.tags or {}).items():
+                seg.set_tag(tag, value)
             out.write(seg)
     if index:
         pysam.index(str(path))

@@ -1,0 +1,126 @@
+"""The caller against the simulator's truth, on every named case (STAR and BWA-MEM BAMs)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ntrkfusion.annotation import load_annotation
+from ntrkfusion.calling.clips import boundary_table
+from ntrkfusion.calling.engine import call_sample
+from ntrkfusion.simulate.cases import CATALOGUE
+
+ANN = load_annotation("GRCh38")
+POSITIVES = [n for n, c in CATALOGUE.items() if c.expected_result == "POSITIVE" and c.has_fusion]
+UNBAITED = "dna_unbaited_ntrk3"  # the panel captures no fragment of this rearrangement
+NTRK_EVENTS = [n for n, c in CATALOGUE.items() if c.has_fusion and not c.readthrough and n != UNBAITED]
+NEGATIVES = [n for n, c in CATALOGUE.items() if not c.has_fusion or c.readthrough]
+
+
+@pytest.fixture(scope="session")
+def boundaries(catalogue):
+    return boundary_table(ANN, str(catalogue.reference))
+
+
+@pytest.fixture(scope="session")
+def calls(catalogue, boundaries):
+    """Every case called with the reference (RNA soft clips get their partner named)."""
+    out = {}
+    for name, sim in catalogue.sims.items():
+        out[name] = call_sample(sim.bam, name, CATALOGUE[name].assay, ANN, boundaries=boundaries)
+    return out
+
+
+def matching(result, truth) -> pd.DataFrame:
+    f = result.fusions
+    return f[(f["gene5"] == truth.gene5) & (f["gene3"] == truth.gene3)]
+
+
+def position(text: str) -> tuple[str, int]:
+    chrom, pos = text.split(":")
+    return chrom, int(pos)
+
+
+@pytest.mark.parametrize("name", NTRK_EVENTS)
+def test_event_found_with_partner_exons_and_breakpoints(catalogue, calls, name):
+    truth = catalogue.sims[name].truth.iloc[0]
+    hits = matching(calls[name], truth)
+    assert len(hits) == 1, calls[name].fusions[["fusion", "breakpoint5", "breakpoint3", "filters"]]
+    hit = hits.iloc[0]
+    assert (hit.exon5, hit.exon3) == (truth.exon5, truth.exon3)
+    (c5, p5), (c3, p3) = position(hit.breakpoint5), position(hit.breakpoint3)
+    (t5, q5), (t3, q3) = position(truth.breakpoint5), position(truth.breakpoint3)
+    tolerance = 0 if truth.assay == "rna" else 10
+    assert (c5, c3) == (t5, t3) and abs(p5 - q5) <= tolerance and abs(p3 - q3) <= tolerance
+    assert bool(hit.in_frame) == bool(truth.in_frame)
+    assert bool(hit.kinase_domain_retained) == bool(truth.kinase_domain_retained)
+
+
+@pytest.mark.parametrize("name", NTRK_EVENTS)
+def test_support_agrees_with_the_simulated_fragments(catalogue, calls, name):
+    """Never more fragments than simulated; most of them found.  The rest are the fragments
+    whose NTRK part is too short to align, which no NTRK-locus read can show."""
+    truth = catalogue.sims[name].truth.iloc[0]
+    hit = matching(calls[name], truth).iloc[0]
+    # without chimeric detection STAR leaves pairs across the junction unmapped: soft clips remain
+    share = 0.25 if CATALOGUE[name].star_mode == "plain" and CATALOGUE[name].gene5 != "LMNA" else 0.45
+    assert hit.supporting_fragments <= truth.fusion_fragments
+    assert hit.supporting_fragments >= share * truth.fusion_fragments
+    assert hit.supporting_fragments == hit.split_reads + hit.discordant_pairs
+    assert hit.split_reads >= 0.4 * truth.split_fragments
+    assert hit.duplicate_fragments <= truth.duplicate_fragments + 3
+
+
+@pytest.mark.parametrize("name", POSITIVES)
+def test_positives_pass_the_filters(calls, name):
+    case = CATALOGUE[name]
+    hits = calls[name].fusions
+    passing = hits[(hits["filters"] == "") & (hits["gene3"] == case.gene3)]
+    assert len(passing) == 1 and passing.iloc[0].gene5 == case.gene5
+    assert bool(passing.iloc[0].known_partner) == (case.gene5 != "GPI")  # GPI is the novel partner
+
+
+@pytest.mark.parametrize("name", NEGATIVES)
+def test_no_ntrk_fusion_passes_on_negatives_and_the_readthrough(calls, name):
+    f = calls[name].fusions
+    assert f[(f["filters"] == "") & f["gene3"].isin(["NTRK1", "NTRK2", "NTRK3"])].empty
+
+
+def test_unbaited_breakpoint_gives_no_call(catalogue, calls):
+    assert catalogue.sims[UNBAITED].truth.iloc[0].fusion_fragments == 0
+    assert calls[UNBAITED].fusions.empty
+
+
+def test_readthrough_is_named_as_such(calls):
+    f = calls["readthrough_decoy"].fusions
+    assert "readthrough" in f.iloc[0].filters and f.iloc[0].fusion == "NTRK1::PEAR1"
+
+
+def test_reciprocal_and_out_of_frame_are_filtered_with_their_reason(calls):
+    assert "ntrk_not_3prime" in calls["reciprocal_only"].fusions.iloc[0].filters
+    oof = calls["out_of_frame"].fusions.iloc[0]
+    assert "out_of_frame" in oof.filters and oof.in_frame is not True
+
+
+def test_low_tumour_content_5_percent_is_found_but_below_threshold(calls):
+    top = calls["low_tc_5"].fusions.iloc[0]
+    assert top.fusion == "ETV6::NTRK3" and top.filters.startswith("low_support(")
+
+
+def test_star_without_chimeric_detection_still_yields_the_fusion(catalogue, boundaries):
+    bam = catalogue.sims["etv6_ntrk3_nochim"].bam
+    without = call_sample(bam, "x", "rna", ANN).fusions.iloc[0]
+    assert (without.fusion, without.exon3, without.breakpoint3) == ("unknown::NTRK3", 15, "chr15:87940753")
+    assert "partner_unknown" in without.filters  # reported, not dropped
+    named = call_sample(bam, "x", "rna", ANN, boundaries=boundaries).fusions.iloc[0]
+    assert (named.fusion, named.exon5, named.breakpoint5, named.filters) == ("ETV6::NTRK3", 5, "chr12:11869969", "")
+    chimeric = call_sample(catalogue.sims["etv6_ntrk3"].bam, "x", "rna", ANN).fusions.iloc[0]
+    assert 5 <= named.supporting_fragments < chimeric.supporting_fragments  # lower support, and visible
+    lmna = call_sample(catalogue.sims["lmna_ntrk1_nochim"].bam, "x", "rna", ANN).fusions.iloc[0]
+    assert lmna.fusion == "LMNA::NTRK1" and "gap" in lmna.evidence_kinds and lmna.filters == ""
+
+
+def test_calls_are_deterministic(catalogue, calls):
+    again = call_sample(catalogue.sims["tpm3_ntrk1"].bam, "tpm3_ntrk1", "rna", ANN)
+    first = call_sample(catalogue.sims["tpm3_ntrk1"].bam, "tpm3_ntrk1", "rna", ANN)
+    assert again.fusions.equals(first.fusions) and again.evidence.equals(first.evidence)

@@ -1,0 +1,141 @@
+"""Calling internals on small BAMs built in the test (one per edge case), no aligner needed."""
+
+import pandas as pd
+import pytest
+
+from ntrkfusion.annotation import load_annotation
+from ntrkfusion.calling.cluster import Candidate, count_fragments
+from ntrkfusion.calling.engine import call_sample
+from ntrkfusion.calling.evidence import Evidence
+from ntrkfusion.calling.junctions import Side, parse_cigar, segment_from_cigar, split_junctions
+from ntrkfusion.testing import Read
+
+ANN = load_annotation("GRCh38")
+ETV6_E5_END, NTRK3_E15_START = 11869969, 87940753  # ETV6 + strand, NTRK3 - strand
+
+
+def test_segment_geometry_in_read_orientation():
+    fwd = segment_from_cigar("chr12", 100, parse_cigar("70M30S"), reverse=False, mapq=60)
+    assert (fwd.start, fwd.end, fwd.qstart, fwd.qend) == (100, 169, 0, 70)
+    rev = segment_from_cigar("chr15", 500, parse_cigar("30M70H"), reverse=True, mapq=60)
+    assert (rev.start, rev.end, rev.qstart, rev.qend) == (500, 529, 70, 100)  # last 30 bases of the read
+    (a, b), = split_junctions([rev, fwd])
+    assert a == Side("chr12", 169, "left") and b == Side("chr15", 529, "left")
+
+
+def test_roles_from_strand():
+    assert Side("chr12", 1, "left").role("+") == "5" and Side("chr15", 1, "left").role("-") == "3"
+    assert Side("chr1", 1, "right").role("+") == "3" and Side("chr1", 1, "right").role("-") == "5"
+
+
+def ev(name, kind="split", duplicate=False, key=None, flag=0):
+    return Evidence(name, "NTRK3", kind, flag, 255, duplicate, key or name, Side("chr15", 1, "left"), None)
+
+
+def test_fragments_count_once_and_duplicates_apart():
+    cand = Candidate("ETV6", "NTRK3", "NTRK3", evidence=[
+        ev("a"), ev("a", flag=2048), ev("a", "discordant"),  # one fragment, three records
+        ev("b", "discordant"),
+        ev("c", duplicate=True),  # flagged duplicate
+        ev("d", key="same"), ev("e", key="same"),  # an unflagged duplicate: same positions
+    ])  # fmt: skip
+    counts = count_fragments(cand)
+    assert (counts["split_reads"], counts["discordant_pairs"], counts["supporting_fragments"]) == (2, 1, 3)
+    assert counts["duplicate_fragments"] == 2 and counts["median_mapq"] == 60
+
+
+def split_pair(name: str) -> list[Read]:
+    """A fragment across ETV6 e5 -> NTRK3 e15, as BWA/STAR would write it with SA tags."""
+    e5 = ETV6_E5_END - 69
+    return [
+        Read(name, "chr12", e5, "70M30S", flag=65 | 32, tags={"SA": f"chr15,{NTRK3_E15_START - 29},-,30M70S,60,0;"},
+             mate=("chr15", NTRK3_E15_START - 200)),
+        Read(name, "chr15", NTRK3_E15_START - 29, "30M70H", flag=2048 | 16 | 65 | 32,
+             tags={"SA": f"chr12,{e5},+,70M30S,60,0;"}, mate=("chr15", NTRK3_E15_START - 200)),
+        Read(name, "chr15", NTRK3_E15_START - 200, "100M", flag=129 | 16, mate=("chr12", e5)),
+    ]  # fmt: skip
+
+
+def test_split_reads_give_the_exact_exon_join(bam_factory):
+    bam = bam_factory(reads=[r for i in range(6) for r in split_pair(f"f{i}")])
+    result = call_sample(bam, "S", "rna", ANN)
+    top = result.fusions.iloc[0]
+    assert (top.fusion, top.exon5, top.exon3) == ("ETV6::NTRK3", 5, 15)
+    assert (top.breakpoint5, top.breakpoint3) == (f"chr12:{ETV6_E5_END}", f"chr15:{NTRK3_E15_START}")
+    assert (top.split_reads, top.discordant_pairs, top.supporting_fragments) == (6, 0, 6)
+    assert bool(top.in_frame) and bool(top.kinase_domain_retained) and bool(top.known_partner)
+    assert top.vicc_name == "NM_001987.5(ETV6):e.5::NM_001012338.3(NTRK3):e.15"
+    assert top.filters == "" and top.confidence == "high"
+    assert set(result.evidence["kind"]) == {"split", "discordant"}
+
+
+def test_too_few_fragments_is_filtered_not_dropped(bam_factory):
+    bam = bam_factory(reads=[r for i in range(2) for r in split_pair(f"f{i}")])
+    top = call_sample(bam, "S", "rna", ANN).fusions.iloc[0]
+    assert top.filters == "low_support(2<5)" and top.confidence == "low"
+
+
+def test_secondary_and_qcfail_records_are_ignored(bam_factory):
+    reads = [r for i in range(6) for r in split_pair(f"f{i}")]
+    for r in reads:
+        r.flag |= 256 if r.name in ("f0", "f1") else 0
+        r.flag |= 512 if r.name == "f2" else 0
+    top = call_sample(bam_factory(reads=reads), "S", "rna", ANN).fusions.iloc[0]
+    assert top.supporting_fragments == 3
+
+
+def test_gapped_alignment_leaving_the_gene_is_a_junction(bam_factory):
+    lmna_e2_end, ntrk1_e11_start = 156130773, 156874906  # LMNA-NTRK1 as a 0.74 Mb "intron"
+    gap = ntrk1_e11_start - lmna_e2_end - 1
+    reads = [Read(f"g{i}", "chr1", lmna_e2_end - 39 + i, f"{40 - i}M{gap}N{60 + i}M") for i in range(6)]
+    top = call_sample(bam_factory(reads=reads), "S", "rna", ANN).fusions.iloc[0]
+    assert (top.fusion, top.exon5, top.exon3, top.split_reads) == ("LMNA::NTRK1", 2, 11, 6)
+    assert top.filters == ""
+
+
+def test_normal_splicing_inside_ntrk_is_not_evidence(bam_factory):
+    e10_end, e11_start = ANN.exon_end("NTRK1", 10), ANN.exon_start("NTRK1", 11)
+    reads = [Read(f"n{i}", "chr1", e10_end - 49, f"50M{e11_start - e10_end - 1}N50M") for i in range(10)]
+    result = call_sample(bam_factory(reads=reads), "S", "rna", ANN)
+    assert result.evidence.empty and result.fusions.empty
+
+
+def test_clips_without_reference_give_a_partner_unknown_candidate(bam_factory):
+    reads = [Read(f"c{i}", "chr15", NTRK3_E15_START - 79, "80M20S") for i in range(4)]
+    top = call_sample(bam_factory(reads=reads), "S", "rna", ANN).fusions.iloc[0]
+    assert (top.fusion, top.exon3, top.breakpoint3) == ("unknown::NTRK3", 15, f"chr15:{NTRK3_E15_START}")
+    assert "partner_unknown" in top.filters
+
+
+def test_clips_away_from_exon_boundaries_are_not_reported(bam_factory):
+    reads = [Read(f"c{i}", "chr15", NTRK3_E15_START - 120, "80M20S") for i in range(4)]
+    assert call_sample(bam_factory(reads=reads), "S", "rna", ANN).fusions.empty
+
+
+def test_output_tables_share_one_schema(bam_factory, tmp_path):
+    from ntrkfusion.calling import table
+
+    bam = bam_factory(reads=[r for i in range(6) for r in split_pair(f"f{i}")])
+    frame = call_sample(bam, "S", "rna", ANN).fusions
+    table.write(frame, tmp_path / "f.parquet", tmp_path / "f.tsv")
+    back = table.read(tmp_path / "f.parquet")
+    assert list(back.columns) == table.COLUMNS
+    tsv = pd.read_csv(tmp_path / "f.tsv", sep="\t", keep_default_na=False)
+    assert list(tsv.columns) == table.COLUMNS and tsv.loc[0, "in_frame"] == "true"
+    assert table.COLUMNS[:19] == ["sample", "assay", "fusion", "gene5", "gene3", "transcript5", "transcript3",
+                                  "exon5", "exon3", "breakpoint5", "breakpoint3", "split_reads", "discordant_pairs",
+                                  "supporting_fragments", "in_frame", "kinase_domain_retained", "known_partner",
+                                  "confidence", "filters"]  # fmt: skip
+
+
+@pytest.mark.parametrize("gene5, exon5, gene3, exon3, expected", [
+    ("NTRK3", 14, "ETV6", 6, "ntrk_not_3prime"),
+    ("NTRK1", 16, "PEAR1", 2, "readthrough"),
+])  # fmt: skip
+def test_filters_name_reciprocal_and_readthrough(gene5, exon5, gene3, exon3, expected):
+    from ntrkfusion.calling.filters import FilterSettings, reasons
+
+    row = dict(supporting_fragments=20, duplicate_fragments=0, split_reads=10, median_mapq=60, known_partner=False,
+               breakpoint_type="exon_boundary", gene5=gene5, gene3=gene3, kinase_domain_retained=False,
+               in_frame=None, orientation_ok=True)  # fmt: skip
+    assert expected in reasons(row, ANN, "rna", FilterSettings())
