@@ -108,15 +108,33 @@ class Annotation:
             raise KeyError(f"{key} has no exon {number}")
         return hit.iloc[0]
 
+    def exon_ends(self, key: str) -> dict[int, int]:
+        """Exon number -> 1-based position of its last base in transcript direction (donor side)."""
+        tx = self.transcript(key)
+        exons = self._transcript_exons(tx["transcript_id"])
+        ends = exons["end"] if tx["strand"] == "+" else exons["start"] + 1
+        return dict(zip(exons["exon_number"].astype(int), ends.astype(int)))
+
+    def exon_starts(self, key: str) -> dict[int, int]:
+        """Exon number -> 1-based position of its first base in transcript direction (acceptor side)."""
+        tx = self.transcript(key)
+        exons = self._transcript_exons(tx["transcript_id"])
+        starts = exons["start"] + 1 if tx["strand"] == "+" else exons["end"]
+        return dict(zip(exons["exon_number"].astype(int), starts.astype(int)))
+
     def exon_end(self, key: str, number: int) -> int:
         """1-based position of an exon's last base in transcript direction (the donor side)."""
-        exon = self.exon(key, number)
-        return int(exon["end"]) if exon["strand"] == "+" else int(exon["start"]) + 1
+        try:
+            return self.exon_ends(key)[number]
+        except KeyError:
+            raise KeyError(f"{key} has no exon {number}") from None
 
     def exon_start(self, key: str, number: int) -> int:
         """1-based position of an exon's first base in transcript direction (the acceptor side)."""
-        exon = self.exon(key, number)
-        return int(exon["start"]) + 1 if exon["strand"] == "+" else int(exon["end"])
+        try:
+            return self.exon_starts(key)[number]
+        except KeyError:
+            raise KeyError(f"{key} has no exon {number}") from None
 
     # -- positions ---------------------------------------------------------------
     def locate(self, chrom: str, pos: int) -> list[Locus]:

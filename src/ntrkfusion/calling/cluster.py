@@ -95,9 +95,8 @@ class Clusterer:
     def _exon_boundaries(self, gene: str, role: str) -> list[int]:
         key = (gene, role)
         if key not in self._boundaries:
-            exons = self.ann.exons(gene)["exon_number"]
-            pick = self.ann.exon_end if role == "5" else self.ann.exon_start
-            self._boundaries[key] = [pick(gene, int(n)) for n in exons]
+            table = self.ann.exon_ends(gene) if role == "5" else self.ann.exon_starts(gene)
+            self._boundaries[key] = sorted(table.values())
         return self._boundaries[key]
 
     # -- clustering -----------------------------------------------------------------------

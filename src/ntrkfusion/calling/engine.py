@@ -16,7 +16,7 @@ from ..loci import ntrk_regions
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
 from .cluster import Clusterer, count_fragments
 from .describe import describe
-from .evidence import EVIDENCE_COLUMNS, Evidence, extract
+from .evidence import EVIDENCE_COLUMNS, Evidence, extract, partner_clips
 from .filters import FilterSettings, confidence, reasons
 from .junctions import Side
 from .table import to_frame
@@ -54,8 +54,11 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
             boundaries = boundary_table(ann, reference)
         _name_clip_partners(evidence, ann, ExonBoundaryIndex(boundaries), contigs, settings.snap)
     clusterer = Clusterer(ann, assay, settings.snap, settings.dna_window)
+    candidates = clusterer.cluster(evidence)
+    if assay == "rna":
+        evidence += _rescue_partner_clips(bam_path, reference, candidates, ann, settings)
     rows = []
-    for cand in clusterer.cluster(evidence):
+    for cand in candidates:
         row = dict(sample=sample, assay=assay, orientation_ok=cand.orientation_ok)
         row |= describe(cand, ann, assay) | count_fragments(cand)
         found = reasons(row, ann, assay, settings.filters)
@@ -74,8 +77,7 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
     for ev in (ev for ev in evidence if ev.kind == "clip"):
         strand = ann.transcript(ev.region)["strand"]
         ntrk_is_3prime = ev.side_a.role(strand) == "3"
-        pick = ann.exon_start if ntrk_is_3prime else ann.exon_end
-        bounds = {pick(ev.region, int(n)) for n in ann.exons(ev.region)["exon_number"]}
+        bounds = set((ann.exon_starts if ntrk_is_3prime else ann.exon_ends)(ev.region).values())
         for shift in range(0, snap + 1):
             if ev.side_a.keep == "left":
                 pos, clip = ev.side_a.pos - shift, (ev.anchor_seq[-shift:] if shift else "") + ev.clip_seq
@@ -91,6 +93,31 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
                 ev.side_a = Side(ev.side_a.chrom, pos, ev.side_a.keep)
                 ev.side_b = Side(contigs.to_bam(hit.chrom) or hit.chrom, hit.pos, "left" if keep_left else "right")
                 break
+
+
+def _rescue_partner_clips(bam_path, reference, candidates, ann: Annotation, settings: CallSettings) -> list[Evidence]:
+    """Add the reads clipped exactly at each precise candidate's partner breakpoint."""
+    added = []
+    with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
+        contigs = ContigNames(tuple(bam.references))
+        for cand in candidates:
+            if cand.bp5 is None or cand.bp3 is None or not cand.orientation_ok:
+                continue
+            partner_is_5 = cand.gene3 == cand.ntrk_gene
+            gene, chrom, bp = (cand.gene5, cand.chrom5, cand.bp5) if partner_is_5 else (cand.gene3, cand.chrom3, cand.bp3)
+            try:
+                strand = ann.transcript(gene)["strand"]
+            except KeyError:
+                continue
+            keep = "left" if (strand == "+") == partner_is_5 else "right"
+            ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "",
+                             cand.bp3 if partner_is_5 else cand.bp5, "right")  # fmt: skip
+            known = {e.read_name for e in cand.evidence}
+            new = [e for e in partner_clips(bam, contigs.to_bam(chrom), bp, keep, cand.ntrk_gene, ntrk_side,
+                                            settings.min_clip, settings.snap) if e.read_name not in known]  # fmt: skip
+            cand.evidence += new
+            added += new
+    return added
 
 
 def evidence_frame(evidence: list[Evidence]) -> pd.DataFrame:

@@ -55,6 +55,22 @@ def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int]
     return out
 
 
+def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntrk: str, ntrk_side: Side,
+                  min_clip: int, snap: int) -> list[Evidence]:  # fmt: skip
+    """Reads clipped at a candidate's partner breakpoint (``keep`` says on which side the
+    partner's kept bases lie).  Their NTRK part is too short to align, so no NTRK-locus
+    read shows them; one indexed read of the breakpoint's few hundred bases does."""
+    found = []
+    for read in bam.fetch(contig, max(0, bp - 200), bp + 200):
+        if read.is_unmapped or read.is_secondary or read.is_qcfail or read.has_tag("SA") or not read.cigartuples:
+            continue
+        for side, seq, anchor in _clips(read, min_clip):
+            if side.keep == keep and abs(side.pos - bp) <= snap:
+                found.append(Evidence(read.query_name, ntrk, "partner_clip", read.flag, read.mapping_quality,
+                                      read.is_duplicate, _fragment_key(read), ntrk_side, side, seq, anchor))  # fmt: skip
+    return found
+
+
 def _inside(side: Side, region: Region) -> bool:
     return side.chrom == region.contig and region.start < side.pos <= region.end
 
@@ -74,7 +90,9 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int) -> lis
             elif _inside(a, region) and _inside(b, region) and _far(a, b):
                 found.append(make("split", a, b))
         return found
-    found += [make("gap", a, b) for a, b in _gaps(read, region, span)]
+    cigar = read.cigarstring
+    if "N" in cigar:
+        found += [make("gap", a, b) for a, b in _gaps(read, region, span)]
     if not read.is_supplementary and read.is_paired and not read.mate_is_unmapped:
         mate_chrom, mate_pos = read.next_reference_name, read.next_reference_start + 1
         if mate_chrom != region.contig or not span[0] - 1000 <= mate_pos <= span[1] + 1000:
@@ -82,7 +100,8 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int) -> lis
                      "left" if not read.is_reverse else "right")  # fmt: skip
             b = Side(mate_chrom, mate_pos, "right" if read.mate_is_reverse else "left")
             found.append(make("discordant", a, b))
-    found += [make("clip", side, None, seq, anchor) for side, seq, anchor in _clips(read, min_clip)]
+    if "S" in cigar:
+        found += [make("clip", side, None, seq, anchor) for side, seq, anchor in _clips(read, min_clip)]
     return found
 
 
@@ -123,14 +142,17 @@ def _clips(read, min_clip: int):
     An aligner may splice the first bases of a clip onto a nearby exon end (a short block
     followed by an N gap); such a block is taken back into the clip and the junction put
     at the next block, where the chimeric transcript really continues."""
-    ops, seq = read.cigartuples, read.query_sequence or ""
-    starts = _block_starts(read)
-    if ops[0][0] == 4 and ops[0][1] >= min_clip:
+    ops = read.cigartuples
+    left, right = ops[0][0] == 4 and ops[0][1] >= min_clip, ops[-1][0] == 4 and ops[-1][1] >= min_clip
+    if not (left or right):
+        return
+    seq, starts = read.query_sequence or "", _block_starts(read)
+    if left:
         n, block = ops[0][1], 1
         if len(ops) > 3 and ops[1][0] == 0 and ops[1][1] < SHORT_BLOCK and ops[2][0] == 3:
             n, block = n + ops[1][1], 3
         yield Side(read.reference_name, starts[block], "right"), seq[:n], seq[n : n + SHORT_BLOCK]
-    if ops[-1][0] == 4 and ops[-1][1] >= min_clip:
+    if right:
         n, end = ops[-1][1], read.reference_end
         if len(ops) > 3 and ops[-2][0] == 0 and ops[-2][1] < SHORT_BLOCK and ops[-3][0] == 3:
             n, end = n + ops[-2][1], starts[len(ops) - 2] - ops[-3][1] - 1
