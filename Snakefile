@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/annotation.smk"
 include: "workflow/rules/inputs.smk"
 include: "workflow/rules/calling.smk"
+include: "workflow/rules/qc.smk"
 
 
 rule all:

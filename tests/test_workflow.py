@@ -30,8 +30,9 @@ def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
 def project(tmp_path: Path, rows: list[list[str]], **config) -> Path:
     """A working directory with config/config.yaml and config/samples.tsv."""
     (tmp_path / "config").mkdir(parents=True, exist_ok=True)
-    header = ["sample", "bam", "assay", "tumour_content"]
-    lines = ["\t".join(header)] + ["\t".join(map(str, r)) for r in rows]
+    header = ["sample", "bam", "assay", "tumour_content", "dv200", "panel_bed"]
+    padded = [[("" if v is None or v != v else v) for v in list(r) + [""] * (len(header) - len(r))] for r in rows]
+    lines = ["\t".join(header)] + ["\t".join(map(str, r)) for r in padded]
     (tmp_path / "config/samples.tsv").write_text("\n".join(lines) + "\n")
     settings = {"samples": "config/samples.tsv", **{k: v if isinstance(v, int) else str(v) for k, v in config.items()}}
     (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(settings))
@@ -39,8 +40,9 @@ def project(tmp_path: Path, rows: list[list[str]], **config) -> Path:
 
 
 def example_rows():
-    sheet = pd.read_csv(EXAMPLE / "samples.tsv", sep="\t")
-    return [[r.sample, EXAMPLE / r.bam, r.assay, r.tumour_content] for r in sheet.itertuples()]
+    sheet = pd.read_csv(EXAMPLE / "samples.tsv", sep="\t", keep_default_na=False)
+    return [[r.sample, EXAMPLE / r.bam, r.assay, r.tumour_content, r.dv200, EXAMPLE / r.panel_bed if r.panel_bed else ""]
+            for r in sheet.itertuples()]  # fmt: skip
 
 
 def samtools_count(bam: Path, region: str) -> int:
@@ -95,7 +97,7 @@ def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
     assert list(table.index) == sorted(table.index)
     assert table.loc["B37"][["build", "chr_prefix", "NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist() == [
         "GRCh37", False, 7, 3, 1]  # fmt: skip
-    for sample, bam, assay, _ in example_rows():
+    for sample, bam, assay, *_ in example_rows():
         row = table.loc[sample]
         assert (row.assay, row.build, row.chr_prefix) == (assay, "GRCh38", True)
         assert row.aligner == ("STAR" if assay == "rna" else "bwa")
@@ -103,9 +105,21 @@ def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
         for gene in ("NTRK1", "NTRK2", "NTRK3"):
             assert row[f"{gene}_reads"] == samtools_count(bam, info[f"{gene}_region"]), (sample, gene)
     check_example_fusions(work)
-    first = {f: (work / "results" / f).read_bytes() for f in ("inputs.tsv", "fusions.tsv")}
+    check_example_results(work)
+    first = {f: (work / "results" / f).read_bytes() for f in ("inputs.tsv", "fusions.tsv", "samples.tsv")}
     assert snakemake(work, "--forceall").returncode == 0
     assert {f: (work / "results" / f).read_bytes() for f in first} == first  # byte-identical rerun
+
+
+def check_example_results(work: Path) -> None:
+    """One row per sample with the result and flags the truth expects."""
+    samples = pd.read_csv(work / "results/samples.tsv", sep="\t", keep_default_na=False).set_index("sample")
+    truth = pd.read_csv(EXAMPLE / "truth.tsv", sep="\t", keep_default_na=False).set_index("sample")
+    for name, t in truth.iterrows():
+        assert samples.loc[name, "result"] == t.expected_result, samples.loc[name, "reasons"]
+        assert samples.loc[name, "qc_flags"] == t.expected_qc_flags
+    qc = json.loads((work / "results/degraded_negative/qc.json").read_text())
+    assert qc["result"] == "INDETERMINATE" and qc["metrics"]["median_tin"] > 0
 
 
 def check_example_fusions(work: Path) -> None:
@@ -122,6 +136,16 @@ def check_example_fusions(work: Path) -> None:
         if t.assay == "rna":
             assert (row.breakpoint5, row.breakpoint3) == (t.breakpoint5, t.breakpoint3)
         assert 0 < row.supporting_fragments <= int(t.fusion_fragments)
+
+
+def test_bam_without_ntrk_reads_is_indeterminate(tmp_path, bam_factory):
+    bam = bam_factory(reads=[Read(f"r{i}", "chr2", 1_000_000 + 50 * i) for i in range(20)])
+    work = project(tmp_path, [["EMPTY", bam, "rna", 60]])
+    out = snakemake(work)
+    assert out.returncode == 0, out.stderr
+    row = pd.read_csv(work / "results/samples.tsv", sep="\t", keep_default_na=False).iloc[0]
+    assert row.result == "INDETERMINATE" and "NO_TARGET_READS" in row.qc_flags.split(";")
+    assert "0 reads in the NTRK loci < 10" in row.reasons
 
 
 def test_reads_outside_the_padded_loci_are_not_counted(tmp_path, bam_factory):

@@ -88,4 +88,15 @@ def get_exon_boundaries(wildcards):
 
 
 def all_outputs():
-    return ["results/inputs.tsv", "results/fusions.tsv", "results/fusions.parquet"]
+    return [
+        "results/inputs.tsv",
+        "results/fusions.tsv",
+        "results/fusions.parquet",
+        "results/samples.tsv",
+        "results/samples.parquet",
+    ]
+
+
+def get_panel_bed(wildcards):
+    bed = SAMPLES[wildcards.sample].panel_bed
+    return str(bed) if bed else []

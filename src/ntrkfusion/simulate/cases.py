@@ -14,6 +14,7 @@ import yaml
 
 from ..errors import UserError
 
+# Expressed in every RNA case: the genes the RNA QC reads (resources/curated/housekeeping_genes.tsv).
 HOUSEKEEPING = ["GAPDH", "ACTB", "B2M", "PSMB2", "VCP", "CHMP2A", "RAB7A", "EMC7", "VPS29", "SNRPD3"]
 # Every gene of the catalogue, so that all named cases share one locus genome (one index).
 GENOME_GENES = sorted(
@@ -41,7 +42,7 @@ class Case:
     fusion_expression: int = 60  # RNA: expected fusion-junction fragments at 100 % tumour
     readthrough: bool = False  # a normal-tissue read-through, present in every cell
     background_pairs: int = 6000  # RNA: wild-type fragments
-    depth: int = 300  # DNA: mean unique depth over the baits
+    depth: int = 350  # DNA: mean unique depth over the baits
     read_length: int = 100
     fragment_mean: float = 250
     fragment_sd: float = 50
@@ -85,7 +86,9 @@ def _rna(name, description, **kw) -> Case:
 
 
 def _dna(name, description, **kw) -> Case:
-    defaults = dict(read_length=150, fragment_mean=300, fragment_sd=60, duplicate_rate=0.1)
+    defaults = dict(read_length=150, fragment_mean=300, fragment_sd=60, duplicate_rate=0.1, depth=350)
+    # the default panel baits no NTRK2/NTRK3 intron: every DNA result lists them as untested
+    kw["expected_qc_flags"] = sorted(set(kw.get("expected_qc_flags", [])) | {"UNTESTED_REGIONS"})
     return Case(name=name, assay="dna", description=description, **{**defaults, **kw})
 
 
@@ -130,11 +133,10 @@ CATALOGUE = {
              gene3="NTRK1", exon3=10, seed=31, tumour_content=20, **_POS),
         _dna("dna_lmna_ntrk1_10", "LMNA-NTRK1 genomic deletion, 10 % purity", gene5="LMNA", exon5=2,
              gene3="NTRK1", exon3=11, seed=32, tumour_content=10, expected_result="POSITIVE",
-             expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+             expected_qc_flags=["LOW_TUMOUR_CONTENT"]),  # UNTESTED_REGIONS added for every DNA case
         _dna("dna_unbaited_ntrk3", "ETV6-NTRK3 with the NTRK3 breakpoint deep in unbaited intron 14",
              gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15, seed=33, tumour_content=60,
-             intron5_fraction=0.5, intron3_fraction=0.5, expected_qc_flags=["UNTESTED_REGIONS"]),
-        _dna("negative_dna", "no rearrangement, 300x", seed=34, tumour_content=50,
-             expected_qc_flags=["UNTESTED_REGIONS"]),
+             intron5_fraction=0.5, intron3_fraction=0.5),
+        _dna("negative_dna", "no rearrangement, 350x", seed=34, tumour_content=50),
     ]
 }  # fmt: skip

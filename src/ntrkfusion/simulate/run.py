@@ -144,11 +144,14 @@ def _dna_fragments(case: Case, genome, ann: Annotation, lib, rng, bed: Path) -> 
     baits = panel_baits(ann)
     bed.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e in baits))
     purity = (case.tumour_content or 0) / 100
-    normal_share = 1 - purity / 2 if case.has_fusion else 1
+    rearranged = [ann.transcript(g) for g in (case.gene5, case.gene3) if g] if case.has_fusion else []
     pad = int(lib.fragment_mean)
     frags: list[Fragment] = []
     for k, (chrom, start, end) in enumerate(baits):
         region = Molecule(f"{chrom}:{start}", genome.fetch(chrom, start - pad, end + pad))
+        # in the rearranged genes, purity / 2 of the molecules are the derivative chromosome
+        inside = any(t["chrom"] == chrom and t["tx_start"] <= end and start <= t["tx_end"] for t in rearranged)
+        normal_share = 1 - purity / 2 if inside else 1
         n = int(round(case.depth * (end - start) / (2 * lib.read_length) * normal_share))
         for f in sample_fragments(region, n, lib, rng, f"DNA{k}"):
             if f.start < end - start + pad and f.start + len(f.seq) > pad:  # overlaps the bait

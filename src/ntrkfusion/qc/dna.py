@@ -1,0 +1,112 @@
+"""DNA panel metrics: unique depth over NTRK exons and introns, insert size, duplicates, and
+the probability that a clonal heterozygous NTRK fusion would have been seen (detectability).
+
+Detectability (qc_reference.md section 2): supporting fragments ~ Poisson(lambda) with
+lambda = unique depth x purity / 2; P(X >= k) for k = the calling threshold.  An NTRK intron
+counts as tested when at least half of it is baited (``panel_bed``) or, without a BED, when its
+median unique depth reaches a fifth of the exon median.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pysam
+
+from ..annotation import Annotation
+from ..genome import ContigNames, canonical_contig
+from .coverage import UniqueReads, depth
+
+NTRK = ("NTRK1", "NTRK2", "NTRK3")
+
+
+def poisson_at_least(k: int, lam: float) -> float:
+    """P(X >= k) for X ~ Poisson(lam)."""
+    if k <= 0:
+        return 1.0
+    return 1.0 - sum(math.exp(-lam) * lam**i / math.factorial(i) for i in range(k))
+
+
+def read_bed(path: Path | None) -> list[tuple[str, int, int]]:
+    if path is None:
+        return []
+    out = []
+    for line in Path(path).read_text().splitlines():
+        if not line.strip() or line.startswith(("#", "track", "browser")):
+            continue
+        chrom, start, end = line.split("\t")[:3]
+        out.append((canonical_contig(chrom), int(start), int(end)))
+    return out
+
+
+def baited_fraction(bed: list[tuple[str, int, int]], chrom: str, start: int, end: int) -> float:
+    covered = np.zeros(end - start, dtype=bool)
+    for c, s, e in bed:
+        if c == chrom and s < end and e > start:
+            covered[max(s, start) - start : min(e, end) - start] = True
+    return float(covered.mean()) if len(covered) else 0.0
+
+
+def introns(ann: Annotation, gene: str) -> list[tuple[int, int, int]]:
+    """(intron number, start, end) 0-based half-open, intron n between exons n and n+1."""
+    exons = ann.exons(gene).set_index("exon_number")
+    out = []
+    for n in exons.index[:-1]:
+        a, b = exons.loc[n], exons.loc[n + 1]
+        lo, hi = sorted([int(a["end"]), int(a["start"]), int(b["end"]), int(b["start"])])[1:3]
+        out.append((int(n), lo, hi))
+    return out
+
+
+def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, panel_bed: Path | None,
+                tumour_content: float | None, k: int) -> dict:  # fmt: skip
+    bed = read_bed(panel_bed)
+    unique = UniqueReads()
+    exon_depths, genes, untested = [], {}, []
+    for gene in NTRK:
+        exons = ann.exons(gene)
+        chrom = exons["chrom"].iat[0]
+        contig = contigs.to_bam(chrom)
+        gene_exon = np.concatenate([depth(bam, contig, int(s), int(e), unique)
+                                    for s, e in zip(exons["start"], exons["end"])])  # fmt: skip
+        exon_depths.append(gene_exon)
+        genes[gene] = dict(chrom=chrom, contig=contig, exon_median=float(np.median(gene_exon)),
+                           start=int(exons["start"].min()), end=int(exons["end"].max()))  # fmt: skip
+    exon_median = float(np.median(np.concatenate(exon_depths)))
+    detectability = {}
+    for gene, g in genes.items():
+        tested = []
+        for n, lo, hi in introns(ann, gene):
+            baited = baited_fraction(bed, g["chrom"], lo, hi) >= 0.5 if bed else None
+            cov = depth(bam, g["contig"], lo, hi, unique) if (baited or not bed) else None
+            med = float(np.median(cov)) if cov is not None and len(cov) else 0.0
+            if baited or (not bed and med >= exon_median / 5):
+                tested.append((n, med))
+            else:
+                untested.append(f"{gene} intron {n}")
+        g["tested_introns"] = {f"intron {n}": med for n, med in tested}
+        if tumour_content is not None and tested:
+            lam = min(m for _, m in tested) * tumour_content / 100 / 2
+            detectability[gene] = poisson_at_least(k, lam)
+    return dict(
+        median_exon_depth=exon_median,
+        baited_intron_depths={g: v["tested_introns"] for g, v in genes.items()},
+        min_baited_intron_depth=min((d for v in genes.values() for d in v["tested_introns"].values()),
+                                    default=None),  # fmt: skip
+        median_insert_size=_insert_size(bam, genes),
+        duplicate_rate=unique.duplicate_rate,
+        detectability={g: round(p, 4) for g, p in detectability.items()},
+        untested_regions=untested,
+    )
+
+
+def _insert_size(bam, genes: dict) -> float | None:
+    """Median |TLEN| of primary read 1s of proper pairs over the NTRK genes."""
+    sizes = []
+    for g in genes.values():
+        for read in bam.fetch(g["contig"], g["start"], g["end"]):
+            if read.is_read1 and read.is_proper_pair and not (read.is_secondary or read.is_supplementary):
+                sizes.append(abs(read.template_length))
+    return float(np.median(sizes)) if sizes else None

@@ -1,0 +1,103 @@
+"""QC flags from metrics and the sample sheet; each flag comes with its reasons in words.
+
+Defaults (config ``qc``) and their sources, qc_reference.md sections 1 and 5:
+- LOW_TUMOUR_CONTENT: tumour content < 20 % (FoundationOne CDx minimum; Arch Pathol Lab Med
+  2021), or not given (never assumed 100 %), or DNA detectability < 0.95 for a tested NTRK gene.
+- DEGRADED_RNA: median transcript-space fragment < 80 bp (TSO500 LSL), or DV200 < 20 %
+  (TSO500 minimum input); DV200 20-30 % is a warning in the reasons.
+- LOW_COVERAGE: DNA median unique exon depth < 250x or a baited NTRK intron < 250x (F1CDx QC);
+  RNA fewer than 70 % of the housekeeping genes with >= min_gene_reads reads (proxy QC, >= 11/15,
+  J Mol Diagn 2023).
+- LOW_LIBRARY_COMPLEXITY: duplicate rate above max_duplicate_rate (pipeline default).
+- NO_TARGET_READS: fewer than min_target_reads primary reads in the three NTRK loci.
+- UNTESTED_REGIONS: DNA: NTRK introns the panel does not bait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FAIL_FLAGS = ("LOW_TUMOUR_CONTENT", "DEGRADED_RNA", "LOW_COVERAGE", "LOW_LIBRARY_COMPLEXITY", "NO_TARGET_READS")
+ALL_FLAGS = FAIL_FLAGS + ("UNTESTED_REGIONS",)
+
+
+@dataclass(frozen=True)
+class QCSettings:
+    min_tumour_content: float = 20.0
+    min_fragment_length: float = 80.0
+    min_dv200: float = 20.0
+    warn_dv200: float = 30.0
+    min_dna_depth: float = 250.0
+    min_housekeeping_fraction: float = 0.7
+    min_gene_reads: int = 10
+    max_duplicate_rate: float = 0.6
+    min_target_reads: int = 10
+    min_detectability: float = 0.95
+    imbalance_ratio: float = 5.0
+    imbalance_min_depth: float = 10.0
+
+
+def qc_flags(assay: str, metrics: dict, tumour_content: float | None, dv200: float | None,
+             ntrk_reads: int, s: QCSettings) -> dict[str, list[str]]:  # fmt: skip
+    """Flag -> reasons (only raised flags); warnings that raise no flag go under "WARN"."""
+    flags: dict[str, list[str]] = {}
+
+    def add(flag, reason):
+        flags.setdefault(flag, []).append(reason)
+
+    if tumour_content is None:
+        add("LOW_TUMOUR_CONTENT", "tumour content not given (not assumed to be 100%)")
+    elif tumour_content < s.min_tumour_content:
+        add("LOW_TUMOUR_CONTENT", f"tumour content {tumour_content:g}% < {s.min_tumour_content:g}%")
+    if ntrk_reads < s.min_target_reads:
+        add("NO_TARGET_READS", f"{ntrk_reads} reads in the NTRK loci < {s.min_target_reads}")
+    dup = metrics.get("duplicate_rate")
+    if dup is not None and dup > s.max_duplicate_rate:
+        add("LOW_LIBRARY_COMPLEXITY", f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}")
+    if assay == "rna":
+        _rna_flags(metrics, dv200, s, add)
+    else:
+        _dna_flags(metrics, s, add)
+    return flags
+
+
+def _rna_flags(m: dict, dv200: float | None, s: QCSettings, add) -> None:
+    frag = m.get("median_fragment_length")
+    if frag is not None and frag < s.min_fragment_length:
+        add("DEGRADED_RNA", f"median fragment length {frag:.0f} bp < {s.min_fragment_length:.0f} bp")
+    if dv200 is not None and dv200 < s.min_dv200:
+        add("DEGRADED_RNA", f"DV200 {dv200:g}% < {s.min_dv200:g}%")
+    elif dv200 is not None and dv200 < s.warn_dv200:
+        add("WARN", f"DV200 {dv200:g}% below {s.warn_dv200:g}%")
+    fraction = m.get("housekeeping_expressed_fraction")
+    if fraction is None:
+        add("WARN", "no housekeeping gene in the annotation: RNA coverage not assessed")
+    elif fraction < s.min_housekeeping_fraction:
+        add("LOW_COVERAGE", f"housekeeping genes expressed {m['housekeeping_expressed']}")
+
+
+def _dna_flags(m: dict, s: QCSettings, add) -> None:
+    if m["median_exon_depth"] < s.min_dna_depth:
+        add("LOW_COVERAGE", f"median NTRK exon depth {m['median_exon_depth']:.0f}x < {s.min_dna_depth:.0f}x")
+    low = m.get("min_baited_intron_depth")
+    if low is not None and low < s.min_dna_depth:
+        add("LOW_COVERAGE", f"lowest baited NTRK intron depth {low:.0f}x < {s.min_dna_depth:.0f}x")
+    for gene, p in sorted(m.get("detectability", {}).items()):
+        if p < s.min_detectability:
+            add("LOW_TUMOUR_CONTENT", f"detectability for {gene} {p:.0%}")
+    if m.get("untested_regions"):
+        genes = sorted({r.split()[0] for r in m["untested_regions"]})
+        summary = "; ".join(f"{g} introns {_numbers(m['untested_regions'], g)}" for g in genes)
+        add("UNTESTED_REGIONS", f"not baited: {summary}")
+
+
+def _numbers(regions: list[str], gene: str) -> str:
+    nums = sorted(int(r.split()[-1]) for r in regions if r.startswith(gene + " "))
+    runs, start = [], None
+    for i, n in enumerate(nums):
+        if start is None:
+            start = n
+        if i + 1 == len(nums) or nums[i + 1] != n + 1:
+            runs.append(f"{start}" if start == n else f"{start}-{n}")
+            start = None
+    return ",".join(runs)

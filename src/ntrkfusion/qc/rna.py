@@ -1,0 +1,150 @@
+"""RNA metrics, read through the index over the housekeeping genes and NTRK1/2/3.
+
+Definitions follow ../shared/docs/qc_reference.md (Picard RnaSeqMetrics, RSeQC tin.py), with
+the simplifications stated at each function.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pysam
+
+from ..annotation import Annotation
+from ..genome import ContigNames
+from ..paths import RESOURCES
+from .coverage import UniqueReads, transcript_depth
+
+NTRK = ("NTRK1", "NTRK2", "NTRK3")
+TIN_POINTS = 100
+
+
+@lru_cache(maxsize=1)
+def housekeeping_genes() -> list[str]:
+    table = pd.read_csv(RESOURCES / "curated/housekeeping_genes.tsv", sep="\t", comment="#")
+    return sorted(table["gene"])
+
+
+def transcript_offsets(exons: pd.DataFrame, strand: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exon starts, ends (0-based genomic) and the transcript offset of each exon's 5' base."""
+    ordered = exons.sort_values("exon_number")
+    starts, ends = ordered["start"].to_numpy(), ordered["end"].to_numpy()
+    lengths = ends - starts
+    first = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return starts, ends, first
+
+
+def to_transcript(pos0: int, starts, ends, first, strand: str) -> int | None:
+    """0-based genomic position -> 0-based offset in the spliced transcript (None if intronic)."""
+    hit = np.flatnonzero((starts <= pos0) & (ends > pos0))
+    if not len(hit):
+        return None
+    i = hit[0]
+    return int(first[i] + (pos0 - starts[i] if strand == "+" else ends[i] - 1 - pos0))
+
+
+def fragment_lengths(bam: pysam.AlignmentFile, contig: str, exons: pd.DataFrame, strand: str) -> list[int]:
+    """Transcript-space fragment lengths of properly paired read 1s over a transcript: the
+    distance between the two reads' outer ends once introns are removed (both ends in exons;
+    the mate is taken to have this read's length)."""
+    starts, ends, first = transcript_offsets(exons, strand)
+    out = []
+    for read in bam.fetch(contig, int(starts.min()), int(ends.max())):
+        if not read.is_proper_pair or not read.is_read1 or read.is_secondary or read.is_supplementary:
+            continue
+        length = read.infer_read_length() or 0
+        ends_here = [read.reference_start, read.reference_end - 1]
+        mate = [read.next_reference_start, read.next_reference_start + length - 1]
+        offsets = [to_transcript(p, starts, ends, first, strand) for p in ends_here + mate]
+        if None in offsets:
+            continue
+        out.append(max(offsets) - min(offsets) + 1)
+    return out
+
+
+def picard_bias(cov: np.ndarray) -> dict | None:
+    """CV and 5'/3' bias of one transcript's coverage (Picard: length >= 500, mean >= 1)."""
+    if len(cov) < 500 or cov.mean() < 1:
+        return None
+    mean = cov.mean()
+    five, three = cov[:100].mean(), cov[-100:].mean()
+    return dict(cv=float(cov.std() / mean), bias5=float(five / mean), bias3=float(three / mean),
+                bias5to3=float(five / three) if three > 0 else None)  # fmt: skip
+
+
+def tin(cov: np.ndarray, points: int = TIN_POINTS) -> float | None:
+    """Transcript integrity number: 100 * exp(H) / l over ``points`` equally spaced positions
+    (RSeQC tin.py; the minimum-coverage gate is >= 10 covered positions instead of >= 10
+    distinct read starts, and exon boundaries are not added to the sample)."""
+    if not len(cov):
+        return None
+    idx = np.unique(np.linspace(0, len(cov) - 1, min(points, len(cov))).astype(int))
+    c = cov[idx].astype(float)
+    if (c > 0).sum() < 10:
+        return None
+    p = c[c > 0] / c.sum()
+    return float(100 * np.exp(-(p * np.log(p)).sum()) / len(idx))
+
+
+def ntrk_imbalance(ann: Annotation, bam, contigs: ContigNames, gene: str) -> dict:
+    """Mean unique depth over the coding exons from the kinase domain on (3') and over the
+    coding exons at least two exons before it (5'); their ratio with a pseudo-count of 1.
+    A 3' part expressed far above the 5' part is independent evidence of a fusion."""
+    domain = ann.kinase_domain(gene)
+    first_kinase = min(ann.locate_in(gene, p).number for p in (domain.start, domain.end))
+    exons = ann.exons(gene)
+    coding = exons[exons["phase"].ge(0) | exons["end_phase"].ge(0)]
+    three = coding[coding["exon_number"] >= first_kinase]
+    five = coding[coding["exon_number"] < first_kinase - 2]
+    contig, strand = contigs.to_bam(exons["chrom"].iat[0]), exons["strand"].iat[0]
+
+    def mean_depth(part):
+        cov = transcript_depth(bam, contig, zip(part["start"], part["end"]), strand)
+        return float(cov.mean()) if len(cov) else 0.0
+
+    d3, d5 = mean_depth(three), mean_depth(five)
+    return dict(depth_3prime=d3, depth_5prime=d5, ratio=(d3 + 1) / (d5 + 1))
+
+
+def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, min_gene_reads: int) -> dict:
+    """Every RNA metric of one sample (see the module docstring)."""
+    mapped = sum(s.mapped for s in bam.get_index_statistics())
+    unique = UniqueReads()
+    per_gene, lengths, bias, tins = {}, [], [], []
+    annotated = set(ann.transcripts["gene"])
+    for gene in (g for g in housekeeping_genes() if g in annotated):  # a lab's GTF may lack some
+        tx = ann.transcript(gene)
+        contig = contigs.to_bam(tx["chrom"])
+        exons = ann.exons(gene)
+        before = unique.total
+        cov = transcript_depth(bam, contig, zip(exons["start"], exons["end"]), tx["strand"], unique)
+        per_gene[gene] = unique.total - before
+        lengths += fragment_lengths(bam, contig, exons, tx["strand"])
+        if (b := picard_bias(cov)) is not None:
+            bias.append(b)
+        if (t := tin(cov)) is not None:
+            tins.append(t)
+    expressed = sum(n >= min_gene_reads for n in per_gene.values())
+    ntrk = {g: ntrk_imbalance(ann, bam, contigs, g) for g in NTRK}
+    return dict(
+        mapped_reads=int(mapped),
+        housekeeping_reads=int(sum(per_gene.values())),
+        housekeeping_expressed=f"{expressed}/{len(per_gene)}",
+        housekeeping_expressed_fraction=expressed / len(per_gene) if per_gene else None,
+        median_fragment_length=float(np.median(lengths)) if lengths else None,
+        fraction_fragments_under_100=float(np.mean(np.asarray(lengths) < 100)) if lengths else None,
+        duplicate_rate=unique.duplicate_rate,
+        median_cv_coverage=_median([b["cv"] for b in bias]),
+        median_5prime_bias=_median([b["bias5"] for b in bias]),
+        median_3prime_bias=_median([b["bias3"] for b in bias]),
+        median_5prime_to_3prime_bias=_median([b["bias5to3"] for b in bias if b["bias5to3"] is not None]),
+        median_tin=_median(tins),
+        **{f"{g}_3to5_ratio": round(v["ratio"], 2) for g, v in ntrk.items()},
+        **{f"{g}_3prime_depth": round(v["depth_3prime"], 1) for g, v in ntrk.items()},
+    )
+
+
+def _median(values: list[float]) -> float | None:
+    return float(np.median(values)) if values else None

@@ -1,0 +1,95 @@
+"""The QC stage: one sample's qc.json, and the cohort samples table (one row per sample)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pysam
+
+from ..annotation import load_annotation
+from ..calling import table as fusion_table
+from ..genome import ContigNames
+from ..inspect import atomic_write, write_json
+from ..samplesheet import Sample
+from .dna import dna_metrics
+from .flags import ALL_FLAGS, QCSettings, qc_flags
+from .result import decide
+from .rna import rna_metrics
+
+SAMPLE_SCHEMA = pa.schema(
+    [("sample", pa.string()), ("assay", pa.string()), ("result", pa.string()), ("reasons", pa.string()),
+     ("qc_flags", pa.string()), ("best_fusion", pa.string()), ("best_fusion_name", pa.string()),
+     ("best_fusion_fragments", pa.int32()), ("tumour_content", pa.float64()), ("dv200", pa.float64()),
+     ("build", pa.string()), ("ntrk_reads", pa.int64()), ("mapped_reads", pa.int64()),
+     ("housekeeping_expressed", pa.string()), ("median_fragment_length", pa.float64()),
+     ("fraction_fragments_under_100", pa.float64()), ("median_tin", pa.float64()),
+     ("median_cv_coverage", pa.float64()), ("median_5prime_to_3prime_bias", pa.float64()),
+     ("NTRK1_3to5_ratio", pa.float64()), ("NTRK2_3to5_ratio", pa.float64()), ("NTRK3_3to5_ratio", pa.float64()),
+     ("median_exon_depth", pa.float64()), ("min_baited_intron_depth", pa.float64()),
+     ("median_insert_size", pa.float64()), ("duplicate_rate", pa.float64()), ("detectability", pa.string()),
+     ("untested_regions", pa.string())]
+)  # fmt: skip
+
+
+def settings_from_config(config: dict) -> QCSettings:
+    qc = config.get("qc") or {}
+    return QCSettings(**{f.name: qc[f.name] for f in fields(QCSettings) if f.name in qc})
+
+
+def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: str, config: dict,
+              reference: str | None = None) -> dict:  # fmt: skip
+    """Metrics, flags, result and reasons of one sample."""
+    s = settings_from_config(config)
+    ann = load_annotation(annotation)
+    k = int((config.get("calling") or {}).get("min_fragments", 5))
+    with pysam.AlignmentFile(bam_info["bam"], index_filename=bam_info["index"], reference_filename=reference) as bam:
+        contigs = ContigNames(tuple(bam.references))
+        if sample.assay == "rna":
+            metrics = rna_metrics(bam, ann, contigs, s.min_gene_reads)
+        else:
+            metrics = dna_metrics(bam, ann, contigs, sample.panel_bed, sample.tumour_content, k)
+    ntrk_reads = sum(int(bam_info[f"{g}_reads"]) for g in ("NTRK1", "NTRK2", "NTRK3"))
+    flags = qc_flags(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s)
+    fusions = fusion_table.read(fusions_parquet)
+    result, reasons = decide(fusions, flags, metrics, sample.assay, s)
+    passing = fusions[fusions["filters"] == ""]
+    best = passing.iloc[0] if len(passing) else None
+    return dict(
+        sample=sample.sample, assay=sample.assay, result=result, reasons=reasons,
+        qc_flags=[f for f in ALL_FLAGS if f in flags], warnings=flags.get("WARN", []),
+        best_fusion=None if best is None else best["fusion"],
+        best_fusion_name=None if best is None else best["vicc_name"],
+        best_fusion_fragments=None if best is None else int(best["supporting_fragments"]),
+        tumour_content=sample.tumour_content, dv200=sample.dv200, build=bam_info["build"], ntrk_reads=ntrk_reads,
+        metrics=metrics,
+    )  # fmt: skip
+
+
+def write_sample_qc(record: dict, path: str | Path) -> None:
+    write_json(record, path)
+
+
+def samples_table(json_paths: list[str | Path], out_parquet: str | Path, out_tsv: str | Path) -> pd.DataFrame:
+    """One row per sample, sorted by sample; the same table as Parquet and TSV."""
+    rows = []
+    for path in json_paths:
+        rec = json.loads(Path(path).read_text())
+        m = rec.pop("metrics")
+        row = {**rec, **{k: v for k, v in m.items() if k in SAMPLE_SCHEMA.names}}
+        row["reasons"] = "; ".join(rec["reasons"])
+        row["qc_flags"] = ";".join(rec["qc_flags"])
+        row["detectability"] = ";".join(f"{g}={p:.3f}" for g, p in sorted((m.get("detectability") or {}).items()))
+        row["untested_regions"] = ";".join(m.get("untested_regions") or [])
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=SAMPLE_SCHEMA.names).sort_values("sample", ignore_index=True)
+    arrow = pa.Table.from_pandas(frame, schema=SAMPLE_SCHEMA, preserve_index=False)
+    tmp = Path(str(out_parquet) + ".tmp")
+    pq.write_table(arrow, tmp)
+    tmp.replace(out_parquet)
+    atomic_write(out_tsv, arrow.to_pandas().to_csv(sep="\t", index=False, lineterminator="\n", na_rep=""))
+    return frame

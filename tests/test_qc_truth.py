@@ -1,0 +1,79 @@
+"""The per-sample result and QC flags of every simulated case, against the truth's expectations."""
+
+from __future__ import annotations
+
+import pytest
+
+from ntrkfusion.annotation import load_annotation
+from ntrkfusion.calling import table
+from ntrkfusion.calling.clips import boundary_table
+from ntrkfusion.calling.engine import call_sample
+from ntrkfusion.inspect import describe_sample
+from ntrkfusion.qc.stage import sample_qc
+from ntrkfusion.samplesheet import Sample
+from ntrkfusion.simulate.cases import CATALOGUE
+
+ANN = load_annotation("GRCh38")
+
+
+@pytest.fixture(scope="session")
+def qc(catalogue, tmp_path_factory):
+    """qc.json records of every case, called with the reference (as a lab would run RNA)."""
+    out = tmp_path_factory.mktemp("qc")
+    bounds = boundary_table(ANN, str(catalogue.reference))
+
+    def run(name, with_reference=True):
+        case, sim = CATALOGUE[name], catalogue.sims[name]
+        sample = Sample(name, sim.bam, case.assay, case.tumour_content, case.dv200, sim.panel_bed)
+        fusions = call_sample(sim.bam, name, case.assay, ANN, boundaries=bounds if with_reference else None)
+        path = out / f"{name}.{with_reference}.parquet"
+        table.write(fusions.fusions, path, path.with_suffix(".tsv"))
+        return sample_qc(sample, describe_sample(sample, "GRCh38", 10_000), "GRCh38", path, {})
+
+    records = {name: run(name) for name in CATALOGUE}
+    records["etv6_ntrk3_nochim/no-reference"] = run("etv6_ntrk3_nochim", with_reference=False)
+    return records
+
+
+@pytest.mark.parametrize("name", list(CATALOGUE))
+def test_result_and_flags_as_the_truth_expects(qc, name):
+    case, record = CATALOGUE[name], qc[name]
+    assert record["result"] == case.expected_result, record["reasons"]
+    assert sorted(record["qc_flags"]) == sorted(case.expected_qc_flags), record["reasons"]
+
+
+def test_never_a_plain_negative_where_a_fusion_could_be_missed(qc):
+    assert qc["degraded_negative"]["result"] == "INDETERMINATE" and "DEGRADED_RNA" in qc["degraded_negative"]["qc_flags"]
+    assert qc["low_tc_5"]["result"] in ("POSITIVE", "INDETERMINATE")
+    assert "LOW_TUMOUR_CONTENT" in qc["low_tc_5"]["qc_flags"]
+    assert qc["dna_unbaited_ntrk3"]["qc_flags"] == ["UNTESTED_REGIONS"]
+    assert any("NTRK3 introns 1-19" in r for r in qc["dna_unbaited_ntrk3"]["reasons"])
+
+
+def test_no_reference_clip_only_fusion_is_indeterminate_not_negative(qc):
+    record = qc["etv6_ntrk3_nochim/no-reference"]
+    assert record["result"] == "INDETERMINATE"
+    assert any("unknown::NTRK3" in r for r in record["reasons"])
+    assert any("NTRK3 3'/5' expression imbalance" in r for r in record["reasons"])
+
+
+def test_reasons_read_as_words(qc):
+    assert qc["low_tc_10"]["reasons"] == [
+        "NM_001987.5(ETV6):e.5::NM_001012338.3(NTRK3):e.15 detected "
+        f"({qc['low_tc_10']['best_fusion_fragments']} fragments)",
+        "tumour content 10% < 20%",
+    ]
+    assert qc["negative_rna"]["reasons"] == ["no NTRK fusion detected"]
+
+
+def test_rna_metrics_separate_degraded_from_intact(qc):
+    good, bad = qc["negative_rna"]["metrics"], qc["degraded_negative"]["metrics"]
+    assert bad["median_fragment_length"] < 130 < 200 < good["median_fragment_length"]
+    assert bad["median_tin"] < good["median_tin"] - 15
+    assert bad["median_5prime_to_3prime_bias"] < 0.5 < 0.8 < good["median_5prime_to_3prime_bias"]
+
+
+def test_dna_detectability_follows_purity(qc):
+    high = qc["negative_dna"]["metrics"]["detectability"]["NTRK1"]  # 50 %
+    low = qc["dna_lmna_ntrk1_10"]["metrics"]["detectability"]["NTRK1"]  # 10 %
+    assert high > low > 0.9

@@ -1,0 +1,140 @@
+"""QC metrics checked against values computed by hand on small BAMs built in the test."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pysam
+import pytest
+
+from ntrkfusion.annotation import load_annotation
+from ntrkfusion.genome import ContigNames
+from ntrkfusion.qc.coverage import UniqueReads, depth
+from ntrkfusion.qc.dna import dna_metrics, poisson_at_least
+from ntrkfusion.qc.flags import QCSettings, qc_flags
+from ntrkfusion.qc.result import decide
+from ntrkfusion.qc.rna import fragment_lengths, ntrk_imbalance, picard_bias, tin
+from ntrkfusion.testing import Read
+
+ANN = load_annotation("GRCh38")
+
+
+def test_poisson_detectability_matches_the_worked_examples():
+    # qc_reference.md section 2: 500x at 5 % purity -> lambda 12.5; 100x at 10 % -> lambda 5
+    assert poisson_at_least(5, 500 * 0.05 / 2) == pytest.approx(0.995, abs=0.001)
+    assert poisson_at_least(10, 12.5) == pytest.approx(0.80, abs=0.01)
+    assert poisson_at_least(5, 5.0) == pytest.approx(0.56, abs=0.01)
+    assert poisson_at_least(1, 2.0) == pytest.approx(1 - math.exp(-2))
+
+
+def test_tin_of_uniform_and_half_covered_transcripts():
+    assert tin(np.full(1000, 7)) == pytest.approx(100.0)
+    half = np.zeros(1000)
+    half[:500] = 4  # 50 of the 100 sampled positions covered, equally
+    assert tin(half) == pytest.approx(50.0, abs=1.5)
+    assert tin(np.zeros(1000)) is None
+
+
+def test_picard_bias_and_cv():
+    cov = np.full(1000, 2.0)
+    cov[:100] = 4.0  # 5' end twice as covered
+    b = picard_bias(cov)
+    mean = cov.mean()  # 2.2
+    assert b["bias5"] == pytest.approx(4 / mean) and b["bias3"] == pytest.approx(2 / mean)
+    assert b["bias5to3"] == pytest.approx(2.0) and b["cv"] == pytest.approx(cov.std() / mean)
+    assert picard_bias(np.full(400, 5.0)) is None  # shorter than Picard's 500
+
+
+def test_unique_depth_removes_flagged_and_coordinate_duplicates(bam_factory):
+    reads = [Read("a", "chr1", 1001, "50M"), Read("b", "chr1", 1001, "50M"),  # same position: duplicate
+             Read("c", "chr1", 1011, "50M", flag=1024), Read("d", "chr1", 1021, "50M")]  # fmt: skip
+    bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
+    keep = UniqueReads()
+    cov = depth(bam, "chr1", 1000, 1080, keep)
+    assert cov[0] == 1 and cov[25] == 2 and cov[69] == 1 and cov[70] == 0
+    assert (keep.total, keep.duplicates) == (4, 2) and keep.duplicate_rate == 0.5
+
+
+def test_fragment_length_in_transcript_space(bam_factory):
+    """A pair across GAPDH's intron 3: read 1 on the last 60 bases of exon 3 (100 bp), its
+    mate 40 bases into exon 4 (107 bp)."""
+    exons = ANN.exons("GAPDH").set_index("exon_number")
+    e3, e4 = exons.loc[3], exons.loc[4]
+    r1_start = int(e3["end"]) - 60
+    mate_start = int(e4["start"]) + 40
+    reads = [Read("p", "chr12", r1_start + 1, "60M", flag=1 | 2 | 64 | 32,
+                  mate=("chr12", mate_start + 1)),
+             Read("p", "chr12", mate_start + 1, "60M", flag=1 | 2 | 128 | 16, mate=("chr12", r1_start + 1))]  # fmt: skip
+    bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
+    (length,) = fragment_lengths(bam, "chr12", ANN.exons("GAPDH"), "+")
+    assert length == 60 + 40 + 60  # exon 3 tail + exon 4 head up to the mate + the mate
+
+
+def test_ntrk_imbalance_counts_kinase_exons_against_5prime_exons(bam_factory):
+    exons = ANN.exons("NTRK3").set_index("exon_number")
+    reads = []
+    for n in (16, 17):  # kinase-domain exons of 173 and 244 bp: 12 distinct 50 bp reads each
+        e = exons.loc[n]
+        reads += [Read(f"k{n}_{i}", "chr15", int(e["start"]) + 1 + i, "50M") for i in range(12)]
+    bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
+    m = ntrk_imbalance(ANN, bam, ContigNames(tuple(bam.references)), "NTRK3")
+    assert m["depth_5prime"] == 0
+    kinase = ANN.exons("NTRK3")
+    first = 15  # NTRK3's kinase domain starts in exon 15
+    coding3 = kinase[(kinase["exon_number"] >= first) & (kinase["phase"].ge(0) | kinase["end_phase"].ge(0))]
+    expected = 2 * 12 * 50 / (coding3["end"] - coding3["start"]).sum()
+    assert m["depth_3prime"] == pytest.approx(expected) and m["ratio"] == pytest.approx(expected + 1)
+
+
+def test_dna_metrics_on_a_small_panel(bam_factory, tmp_path):
+    exon10 = ANN.exons("NTRK1").set_index("exon_number").loc[10]
+    intron9 = (int(ANN.exons("NTRK1").set_index("exon_number").loc[9]["end"]), int(exon10["start"]))
+    reads = [Read(f"r{i}", "chr1", intron9[0] + 1, f"{intron9[1] - intron9[0]}M") for i in range(40)]
+    bed = tmp_path / "panel.bed"
+    bed.write_text(f"chr1\t{intron9[0]}\t{intron9[1]}\n")
+    bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
+    m = dna_metrics(bam, ANN, ContigNames(tuple(bam.references)), bed, tumour_content=20, k=5)
+    assert m["baited_intron_depths"]["NTRK1"] == {"intron 9": 1.0}  # 40 reads at one position: 1 unique
+    assert m["duplicate_rate"] == pytest.approx(39 / 40)
+    assert m["detectability"] == {"NTRK1": pytest.approx(poisson_at_least(5, 1.0 * 0.2 / 2), abs=1e-4)}
+    assert "NTRK1 intron 8" in m["untested_regions"] and "NTRK1 intron 9" not in m["untested_regions"]
+    assert len(m["untested_regions"]) == 16 + 18 + 19 - 1
+
+
+def test_flags_tumour_content_dv200_and_target_reads():
+    s = QCSettings()
+    rna = dict(median_fragment_length=150.0, duplicate_rate=0.1, housekeeping_expressed_fraction=1.0)
+    assert qc_flags("rna", rna, None, None, 100, s) == {
+        "LOW_TUMOUR_CONTENT": ["tumour content not given (not assumed to be 100%)"]}  # fmt: skip
+    assert qc_flags("rna", rna, 50, 25, 100, s) == {"WARN": ["DV200 25% below 30%"]}
+    flags = qc_flags("rna", dict(rna, median_fragment_length=70.0), 15, 15, 3, s)
+    assert set(flags) == {"LOW_TUMOUR_CONTENT", "DEGRADED_RNA", "NO_TARGET_READS"}
+    assert flags["DEGRADED_RNA"] == ["median fragment length 70 bp < 80 bp", "DV200 15% < 20%"]
+
+
+def fusion_row(**kw):
+    row = dict(fusion="ETV6::NTRK3", gene5="ETV6", gene3="NTRK3", filters="", supporting_fragments=12,
+               vicc_name="NM_001987.5(ETV6):e.5::NM_001012338.3(NTRK3):e.15")  # fmt: skip
+    return row | kw
+
+
+def test_result_rule():
+    s, metrics = QCSettings(), {}
+    empty = pd.DataFrame(columns=list(fusion_row()))
+    assert decide(empty, {}, metrics, "rna", s) == ("NEGATIVE", ["no NTRK fusion detected"])
+    low_tc = {"LOW_TUMOUR_CONTENT": ["tumour content 5% < 20%"]}
+    assert decide(empty, low_tc, metrics, "rna", s)[0] == "INDETERMINATE"
+    positive = pd.DataFrame([fusion_row()])
+    result, reasons = decide(positive, low_tc, metrics, "rna", s)
+    assert result == "POSITIVE" and reasons[-1] == "tumour content 5% < 20%"  # keeps its flags
+    weak = pd.DataFrame([fusion_row(filters="low_support(2<5)", supporting_fragments=2)])
+    assert decide(weak, {}, metrics, "rna", s)[0] == "INDETERMINATE"
+    readthrough = pd.DataFrame([fusion_row(fusion="NTRK1::PEAR1", gene5="NTRK1", gene3="PEAR1",
+                                           filters="ntrk_not_3prime;readthrough")])  # fmt: skip
+    assert decide(readthrough, {}, metrics, "rna", s)[0] == "NEGATIVE"
+    untested = {"UNTESTED_REGIONS": ["not baited: NTRK3 introns 1-19"]}
+    assert decide(empty, untested, {}, "dna", s) == ("NEGATIVE", ["no NTRK fusion detected",
+                                                                  "not baited: NTRK3 introns 1-19"])  # fmt: skip
+    imbalance = {"NTRK3_3to5_ratio": 24.0, "NTRK3_3prime_depth": 30.0}
+    result, reasons = decide(empty, {}, imbalance, "rna", s)
+    assert result == "INDETERMINATE" and "NTRK3 3'/5' expression imbalance 24.0x" in reasons
