@@ -16,6 +16,14 @@ include: "workflow/rules/calling.smk"
 include: "workflow/rules/qc.smk"
 
 
+# Small cohort tables run where Snakemake runs, not as cluster jobs.
+localrules:
+    all,
+    summarise_inputs,
+    cohort_fusions,
+    sample_results,
+
+
 rule all:
     default_target: True
     input:
