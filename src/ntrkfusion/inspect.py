@@ -7,8 +7,6 @@ naming from it rather than guessing again.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +15,7 @@ import pysam
 from .annotation import load_annotation
 from .bam_input import inspect_sample
 from .genome import ContigNames
+from .io import atomic_write
 from .loci import count_reads, ntrk_regions
 from .samplesheet import Sample
 
@@ -52,17 +51,3 @@ def summarise(json_paths: list[str | Path], out_tsv: str | Path) -> pd.DataFrame
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("sample", ignore_index=True)
     atomic_write(out_tsv, table.to_csv(sep="\t", index=False, lineterminator="\n"))
     return table
-
-
-def atomic_write(path: str | Path, text: str) -> None:
-    """Write a file so that a crash never leaves a partial one behind."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pysam
 
 from ..annotation import Annotation
 from ..genome import ContigNames
+from ..io import write_parquet
 from ..loci import ntrk_regions
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
 from .cluster import Clusterer, count_fragments
@@ -135,9 +135,7 @@ EVIDENCE_SCHEMA = pa.schema(
 
 
 def write_evidence(frame: pd.DataFrame, path: str | Path) -> None:
-    tmp = Path(str(path) + ".tmp")
-    pq.write_table(pa.Table.from_pandas(frame, schema=EVIDENCE_SCHEMA, preserve_index=False), tmp)
-    tmp.replace(path)
+    write_parquet(pa.Table.from_pandas(frame, schema=EVIDENCE_SCHEMA, preserve_index=False), path)
 
 
 def settings_from_config(config: dict) -> CallSettings:

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..inspect import atomic_write
+from ..io import atomic_write, write_parquet
 
 FUSION_SCHEMA = pa.schema(
     [
@@ -66,9 +66,7 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
 def write(frame: pd.DataFrame, parquet: str | Path, tsv: str | Path) -> None:
     """The same table as Parquet and TSV (empty cells for missing values)."""
     table = to_arrow(frame)
-    tmp = Path(str(parquet) + ".tmp")
-    pq.write_table(table, tmp)
-    tmp.replace(parquet)
+    write_parquet(table, parquet)
     atomic_write(tsv, tsv_text(table))
 
 

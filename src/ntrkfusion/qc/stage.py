@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pysam
 
 from ..annotation import load_annotation
 from ..calling import table as fusion_table
 from ..genome import ContigNames
-from ..inspect import atomic_write, write_json
+from ..inspect import write_json
+from ..io import atomic_write, write_parquet
 from ..samplesheet import Sample
 from .dna import dna_metrics
 from .flags import ALL_FLAGS, QCSettings, qc_flags
@@ -88,8 +88,6 @@ def samples_table(json_paths: list[str | Path], out_parquet: str | Path, out_tsv
         rows.append(row)
     frame = pd.DataFrame(rows, columns=SAMPLE_SCHEMA.names).sort_values("sample", ignore_index=True)
     arrow = pa.Table.from_pandas(frame, schema=SAMPLE_SCHEMA, preserve_index=False)
-    tmp = Path(str(out_parquet) + ".tmp")
-    pq.write_table(arrow, tmp)
-    tmp.replace(out_parquet)
+    write_parquet(arrow, out_parquet)
     atomic_write(out_tsv, arrow.to_pandas().to_csv(sep="\t", index=False, lineterminator="\n", na_rep=""))
     return frame
