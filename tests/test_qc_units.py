@@ -138,3 +138,45 @@ def test_result_rule():
     imbalance = {"NTRK3_3to5_ratio": 24.0, "NTRK3_3prime_depth": 30.0}
     result, reasons = decide(empty, {}, imbalance, "rna", s)
     assert result == "INDETERMINATE" and "NTRK3 3'/5' expression imbalance 24.0x" in reasons
+
+
+def test_rna_counts_on_a_small_bam(bam_factory):
+    """mapped reads, housekeeping genes expressed and the duplicate rate, counted by hand."""
+    from ntrkfusion.qc.rna import rna_metrics
+
+    reads = []
+    for gene, n in (("GAPDH", 12), ("ACTB", 10), ("B2M", 3)):  # 2 of 10 genes reach 10 reads
+        exon = ANN.exons(gene).sort_values("exon_number").iloc[-1]  # last exons are long
+        reads += [Read(f"{gene}{i}", exon["chrom"], int(exon["start"]) + 1 + i, "30M") for i in range(n)]
+    reads.append(Read("GAPDHdup", "chr12", int(ANN.exons("GAPDH").sort_values("exon_number").iloc[-1]["start"]) + 1,
+                      "30M"))  # same position as GAPDH0: a duplicate
+    bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
+    m = rna_metrics(bam, ANN, ContigNames(tuple(bam.references)), min_gene_reads=10)
+    assert m["mapped_reads"] == 26
+    assert m["housekeeping_expressed"] == "2/10" and m["housekeeping_reads"] == 26
+    assert m["duplicate_rate"] == pytest.approx(1 / 26)
+    assert m["median_fragment_length"] is None  # no pairs
+
+
+def test_dna_insert_size_is_the_median_template_length(bam_factory, tmp_path):
+    exon = ANN.exons("NTRK1").set_index("exon_number").loc[10]
+    start = int(exon["start"]) + 1
+    reads = []
+    for i, tlen in enumerate((250, 300, 320)):
+        mate = start + tlen - 50
+        reads += [Read(f"p{i}", "chr1", start + i, "50M", flag=1 | 2 | 64 | 32, mate=("chr1", mate)),
+                  Read(f"p{i}", "chr1", mate, "50M", flag=1 | 2 | 128 | 16, mate=("chr1", start + i))]  # fmt: skip
+    path = bam_factory(reads=reads)
+    with pysam.AlignmentFile(str(path)) as fh:  # set TLEN, which the helper leaves at 0
+        records = list(fh.fetch(until_eof=True))
+        header = fh.header
+    with pysam.AlignmentFile(str(path), "wb", header=header) as out:
+        for r in records:
+            size = (250, 300, 320)[int(r.query_name[1:])]
+            r.template_length = size if r.is_read1 else -size
+            out.write(r)
+    pysam.index(str(path))
+    bam = pysam.AlignmentFile(str(path))
+    m = dna_metrics(bam, ANN, ContigNames(tuple(bam.references)), None, tumour_content=None, k=5)
+    assert m["median_insert_size"] == 300
+    assert m["detectability"] == {}  # no tumour content: not computed (and flagged elsewhere)
