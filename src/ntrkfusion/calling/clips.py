@@ -20,7 +20,7 @@ import pysam
 
 from ..annotation import Annotation
 from ..genome import ContigNames
-from ..simulate.locus_genome import revcomp
+from ..sequence import revcomp
 
 KEY = 12  # bases next to the junction used as the look-up key
 WINDOW = 60  # bases of spliced sequence stored on each side of every exon boundary

@@ -17,17 +17,13 @@ import numpy as np
 
 from ..annotation import Annotation
 from ..genome import GRCH38_LENGTHS
+from ..sequence import COMPLEMENT
 
 MERGE_GAP = 3_000_000
 FLANK = 20_000
 BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
-COMPLEMENT = bytes.maketrans(b"ACGTN", b"TGCAN")
 REPEAT_LENGTH, REPEAT_EVERY, REPEAT_DIVERGENCE = 300, 6_000, 0.12
 PARALOGS = {"TPM4": ("TPM3", 0.08)}  # gene: (copied from, divergence)
-
-
-def revcomp(seq: str) -> str:
-    return seq.translate(COMPLEMENT)[::-1]
 
 
 @dataclass(frozen=True)

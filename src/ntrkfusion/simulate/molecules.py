@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..annotation import Annotation
-from .locus_genome import LocusGenome, revcomp
+from ..sequence import revcomp
+from .locus_genome import LocusGenome
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .locus_genome import revcomp
+from ..sequence import revcomp
 
 MIN_ANCHOR = 12  # bases on each side for a read to count as split across the junction
 
