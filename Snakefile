@@ -9,11 +9,15 @@ min_version("9.2")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/annotation.smk"
 include: "workflow/rules/inputs.smk"
 include: "workflow/rules/calling.smk"
 include: "workflow/rules/qc.smk"
+include: "workflow/rules/report.smk"
 
 
 # Small cohort tables run where Snakemake runs, not as cluster jobs.
@@ -22,6 +26,8 @@ localrules:
     summarise_inputs,
     cohort_fusions,
     sample_results,
+    cohort_report,
+    multiqc_content,
 
 
 rule all:

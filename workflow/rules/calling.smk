@@ -52,7 +52,9 @@ rule cohort_fusions:
         parquets=expand("results/{sample}/fusions.parquet", sample=sorted(SAMPLES)),
     output:
         parquet="results/fusions.parquet",
-        tsv="results/fusions.tsv",
+        tsv=report(
+            "results/fusions.tsv", caption="../report/tables.rst", category="Tables"
+        ),
     log:
         "logs/cohort_fusions.log",
     conda:

@@ -95,6 +95,9 @@ def all_outputs():
         "results/fusions.parquet",
         "results/samples.tsv",
         "results/samples.parquet",
+        "results/report.html",
+        "results/multiqc/ntrkfusion_mqc.tsv",
+        *expand("results/{sample}/report.html", sample=sorted(SAMPLES)),
     ]
 
 

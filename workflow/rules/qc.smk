@@ -30,7 +30,9 @@ rule sample_results:
         qc=expand("results/{sample}/qc.json", sample=sorted(SAMPLES)),
     output:
         parquet="results/samples.parquet",
-        tsv="results/samples.tsv",
+        tsv=report(
+            "results/samples.tsv", caption="../report/tables.rst", category="Tables"
+        ),
     log:
         "logs/sample_results.log",
     conda:
