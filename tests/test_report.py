@@ -16,7 +16,7 @@ import pytest
 
 from ntrkfusion.annotation import load_annotation
 
-from .test_workflow import ROOT, example_rows, project, snakemake
+from .test_workflow import example_rows, project, snakemake
 
 pytestmark = pytest.mark.workflow
 
