@@ -42,6 +42,25 @@ def test_sample_report_shows_result_diagram_and_limitations(example):
     assert 'class="result INDETERMINATE"' in degraded and "DEGRADED_RNA" in degraded
 
 
+def test_sample_report_plots(example):
+    rna = (example / "results/etv6_ntrk3/report.html").read_text()
+    for plot in ("coverage-plot", "threshold-plot", "imbalance-plot", "fragment-plot"):
+        assert f'id="{plot}"' in rna, plot
+    coverage = re.search(r'<svg id="coverage-plot".*?</svg>', rna, re.S).group(0)
+    assert "NTRK3 (red: kinase domain exons)" in coverage
+    dna = (example / "results/dna_tpm3_ntrk1_20/report.html").read_text()
+    assert 'id="coverage-plot"' in dna and 'id="fragment-plot"' not in dna  # RNA-only plots
+
+
+def test_reports_are_deterministic(example, tmp_path):
+    from ntrkfusion.report.html import sample_report
+
+    results = example / "results/etv6_ntrk3"
+    first = sample_report(results / "qc.json", results / "fusions.parquet", "GRCh38", tmp_path / "a.html")
+    again = sample_report(results / "qc.json", results / "fusions.parquet", "GRCh38", tmp_path / "b.html")
+    assert first == again == (results / "report.html").read_text()
+
+
 def test_reports_are_self_contained(example):
     for page in [example / "results/report.html", *sorted(example.glob("results/*/report.html"))]:
         html = page.read_text()

@@ -64,13 +64,14 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
                 tumour_content: float | None, k: int) -> dict:  # fmt: skip
     bed = read_bed(panel_bed)
     unique = UniqueReads()
-    exon_depths, genes, untested = [], {}, []
+    exon_depths, genes, untested, per_exon = [], {}, [], {}
     for gene in NTRK:
         exons = ann.exons(gene)
         chrom = exons["chrom"].iat[0]
         contig = contigs.to_bam(chrom)
-        gene_exon = np.concatenate([depth(bam, contig, int(s), int(e), unique)
-                                    for s, e in zip(exons["start"], exons["end"])])  # fmt: skip
+        parts = [depth(bam, contig, int(s), int(e), unique) for s, e in zip(exons["start"], exons["end"])]
+        per_exon[gene] = [[int(n), round(float(p.mean()), 2)] for n, p in zip(exons["exon_number"], parts)]
+        gene_exon = np.concatenate(parts)
         exon_depths.append(gene_exon)
         genes[gene] = dict(chrom=chrom, contig=contig, exon_median=float(np.median(gene_exon)),
                            start=int(exons["start"].min()), end=int(exons["end"].max()))  # fmt: skip
@@ -99,7 +100,14 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         duplicate_rate=unique.duplicate_rate,
         detectability={g: round(p, 4) for g, p in detectability.items()},
         untested_regions=untested,
+        ntrk_exon_depth=per_exon,
+        ntrk_first_kinase_exon={g: _first_kinase_exon(ann, g) for g in NTRK},
     )
+
+
+def _first_kinase_exon(ann: Annotation, gene: str) -> int:
+    domain = ann.kinase_domain(gene)
+    return min(ann.locate_in(gene, p).number for p in (domain.start, domain.end))
 
 
 def _insert_size(bam, genes: dict) -> float | None:

@@ -19,6 +19,7 @@ from .coverage import UniqueReads, transcript_depth
 
 NTRK = ("NTRK1", "NTRK2", "NTRK3")
 TIN_POINTS = 100
+HIST_BINS = list(range(0, 610, 10))  # fragment-length histogram: 10 bp bins up to 600 bp
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +106,9 @@ def ntrk_imbalance(ann: Annotation, bam, contigs: ContigNames, gene: str) -> dic
         return float(cov.mean()) if len(cov) else 0.0
 
     d3, d5 = mean_depth(three), mean_depth(five)
-    return dict(depth_3prime=d3, depth_5prime=d5, ratio=(d3 + 1) / (d5 + 1))
+    per_exon = [[int(n), round(mean_depth(coding[coding["exon_number"] == n]), 2)] for n in coding["exon_number"]]
+    return dict(depth_3prime=d3, depth_5prime=d5, ratio=(d3 + 1) / (d5 + 1), exon_depth=per_exon,
+                first_kinase_exon=int(first_kinase))  # fmt: skip
 
 
 def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, min_gene_reads: int) -> dict:
@@ -141,6 +144,9 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         median_3prime_bias=_median([b["bias3"] for b in bias]),
         median_5prime_to_3prime_bias=_median([b["bias5to3"] for b in bias if b["bias5to3"] is not None]),
         median_tin=_median(tins),
+        fragment_length_histogram=np.histogram(lengths, bins=HIST_BINS)[0].tolist() if lengths else [],
+        ntrk_exon_depth={g: v["exon_depth"] for g, v in ntrk.items()},
+        ntrk_first_kinase_exon={g: v["first_kinase_exon"] for g, v in ntrk.items()},
         **{f"{g}_3to5_ratio": round(v["ratio"], 2) for g, v in ntrk.items()},
         **{f"{g}_3prime_depth": round(v["depth_3prime"], 1) for g, v in ntrk.items()},
     )

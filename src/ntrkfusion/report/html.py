@@ -13,6 +13,7 @@ from ..annotation import load_annotation
 from ..calling import table as fusion_table
 from ..io import atomic_write
 from ..qc.flags import QCSettings
+from . import plots
 from .diagram import ENV, fusion_svg
 
 
@@ -26,8 +27,14 @@ def sample_report(qc_json: str | Path, fusions_parquet: str | Path, annotation: 
         drawable = row["exon5"] is not None and row["exon3"] is not None and "unknown" not in row["fusion"]
         row["svg"] = fusion_svg(ann, row) if drawable and _annotated(ann, row) else "<p>(no diagram: partner or exons unknown)</p>"
         fusions.append(row)
+    settings = settings or QCSettings()
+    metrics = metric_rows(qc, settings)
+    m = qc["metrics"]
+    figures = [plots.exon_coverage(m), plots.against_thresholds(metrics)]
+    if qc["assay"] == "rna":
+        figures += [plots.imbalance(m, settings.imbalance_ratio), plots.fragment_lengths(m, settings.min_fragment_length)]
     html = ENV.get_template("sample.html.j2").render(
-        qc=qc, fusions=fusions, metrics=metric_rows(qc, settings or QCSettings()),
+        qc=qc, fusions=fusions, metrics=metrics, plots=[f for f in figures if f],
         limitations=limitations(qc), version=__version__, build=qc.get("build", ""),
     )  # fmt: skip
     atomic_write(out, html)
@@ -59,15 +66,19 @@ def metric_rows(qc: dict, s: QCSettings) -> list[dict]:
     m = qc["metrics"]
     rows = []
 
-    def add(name, value, threshold, fails=False, fmt="{:.0f}"):
+    def add(name, value, threshold, fails=False, fmt="{:.0f}", limit=None):
         shown = "—" if value is None else (fmt.format(value) if isinstance(value, (int, float)) else str(value))
-        rows.append(dict(name=name, value=shown, threshold=threshold, fails=bool(value is not None and fails)))
+        ratio = value / limit if limit and isinstance(value, (int, float)) else None
+        rows.append(dict(name=name, value=shown, threshold=threshold, fails=bool(value is not None and fails),
+                         ratio=ratio))  # fmt: skip
 
     dup = m.get("duplicate_rate")
-    add("duplicate rate", dup, f"≤ {s.max_duplicate_rate:.0%}", dup is not None and dup > s.max_duplicate_rate, "{:.1%}")
+    add("duplicate rate", dup, f"≤ {s.max_duplicate_rate:.0%}", dup is not None and dup > s.max_duplicate_rate, "{:.1%}",
+        limit=s.max_duplicate_rate)  # fmt: skip
     if qc["assay"] == "rna":
         frag = m.get("median_fragment_length")
-        add("median fragment length (bp)", frag, f"≥ {s.min_fragment_length:.0f}", frag is not None and frag < s.min_fragment_length)
+        add("median fragment length (bp)", frag, f"≥ {s.min_fragment_length:.0f}",
+            frag is not None and frag < s.min_fragment_length, limit=s.min_fragment_length)  # fmt: skip
         add("housekeeping genes expressed", m.get("housekeeping_expressed"), f"≥ {s.min_housekeeping_fraction:.0%}")
         add("median TIN", m.get("median_tin"), "reported (lab reference range)", fmt="{:.1f}")
         add("median 5′/3′ coverage bias", m.get("median_5prime_to_3prime_bias"), "reported", fmt="{:.2f}")
@@ -77,12 +88,15 @@ def metric_rows(qc: dict, s: QCSettings) -> list[dict]:
                 fails=ratio is not None and ratio >= s.imbalance_ratio and m.get(f"{gene}_3prime_depth", 0) >= s.imbalance_min_depth)  # fmt: skip
     else:
         depth = m.get("median_exon_depth")
-        add("median NTRK exon depth (unique)", depth, f"≥ {s.min_dna_depth:.0f}×", depth is not None and depth < s.min_dna_depth)
+        add("median NTRK exon depth (unique)", depth, f"≥ {s.min_dna_depth:.0f}×",
+            depth is not None and depth < s.min_dna_depth, limit=s.min_dna_depth)  # fmt: skip
         low = m.get("min_baited_intron_depth")
-        add("lowest baited NTRK intron depth", low, f"≥ {s.min_dna_depth:.0f}×", low is not None and low < s.min_dna_depth)
+        add("lowest baited NTRK intron depth", low, f"≥ {s.min_dna_depth:.0f}×",
+            low is not None and low < s.min_dna_depth, limit=s.min_dna_depth)  # fmt: skip
         add("median insert size (bp)", m.get("median_insert_size"), "reported")
         for gene, p in sorted((m.get("detectability") or {}).items()):
-            add(f"detectability {gene}", p, f"≥ {s.min_detectability:.0%}", p < s.min_detectability, "{:.1%}")
+            add(f"detectability {gene}", p, f"≥ {s.min_detectability:.0%}", p < s.min_detectability, "{:.1%}",
+                limit=s.min_detectability)  # fmt: skip
     return rows
 
 
