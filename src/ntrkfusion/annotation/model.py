@@ -46,6 +46,8 @@ class KinaseDomain:
     end: int
     cds_start_offset: int  # 0-based CDS offset of the domain's first base (transcript direction)
     cds_end_offset: int
+    first_exon: int  # the exons that encode the domain
+    last_exon: int
 
 
 class Annotation:
@@ -211,8 +213,18 @@ class Annotation:
         r = row.iloc[0]
         return KinaseDomain(
             r["gene"], r["transcript_id"], r["chrom"], int(r["start"]), int(r["end"]),
-            int(r["cds_start_offset"]), int(r["cds_end_offset"]),
+            int(r["cds_start_offset"]), int(r["cds_end_offset"]), int(r["first_exon"]), int(r["last_exon"]),
         )  # fmt: skip
+
+    def introns(self, key: str) -> list[tuple[int, int, int]]:
+        """(intron number, start, end), 0-based half-open; intron n lies between exons n and n+1."""
+        exons = self._transcript_exons(self.transcript(key)["transcript_id"])
+        starts, ends = exons["start"].to_numpy(), exons["end"].to_numpy()
+        out = []
+        for i, n in enumerate(exons["exon_number"].to_numpy()[:-1]):
+            lo, hi = sorted([int(starts[i]), int(ends[i]), int(starts[i + 1]), int(ends[i + 1])])[1:3]
+            out.append((int(n), lo, hi))
+        return out
 
 
 def _cds_offset(tx: pd.Series, exon, p: int) -> int | None:

@@ -75,8 +75,7 @@ def _kinase_retained(ann: Annotation, cand: Candidate, exon3: int | None) -> boo
             return locus.cds_offset <= domain.cds_start_offset
     if exon3 is None:
         return None
-    first_domain_exon = min(ann.locate_in(cand.gene3, p).number for p in (domain.start, domain.end))
-    return exon3 <= first_domain_exon
+    return exon3 <= domain.first_exon
 
 
 def _known(cand: Candidate) -> bool:

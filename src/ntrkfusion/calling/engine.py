@@ -49,14 +49,13 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
             tx = ann.transcript(region.name)
             span = (int(tx["tx_start"]) + 1, int(tx["tx_end"]))
             evidence += extract(bam, region, span, settings.min_clip)
-    if assay == "rna" and (boundaries is not None or reference):
-        if boundaries is None:
-            boundaries = boundary_table(ann, reference)
-        _name_clip_partners(evidence, ann, ExonBoundaryIndex(boundaries), contigs, settings.snap)
-    clusterer = Clusterer(ann, assay, settings.snap, settings.dna_window)
-    candidates = clusterer.cluster(evidence)
-    if assay == "rna":
-        evidence += _rescue_partner_clips(bam_path, reference, candidates, ann, settings)
+        if assay == "rna" and (boundaries is not None or reference):
+            if boundaries is None:
+                boundaries = boundary_table(ann, reference)
+            _name_clip_partners(evidence, ann, ExonBoundaryIndex(boundaries), contigs, settings.snap)
+        candidates = Clusterer(ann, assay, settings.snap, settings.dna_window).cluster(evidence)
+        if assay == "rna":
+            evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings)
     rows = []
     for cand in candidates:
         row = dict(sample=sample, assay=assay, orientation_ok=cand.orientation_ok)
@@ -95,28 +94,27 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
                 break
 
 
-def _rescue_partner_clips(bam_path, reference, candidates, ann: Annotation, settings: CallSettings) -> list[Evidence]:
+def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation,
+                          settings: CallSettings) -> list[Evidence]:  # fmt: skip
     """Add the reads clipped exactly at each precise candidate's partner breakpoint."""
     added = []
-    with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
-        contigs = ContigNames(tuple(bam.references))
-        for cand in candidates:
-            if cand.bp5 is None or cand.bp3 is None or not cand.orientation_ok:
-                continue
-            partner_is_5 = cand.gene3 == cand.ntrk_gene
-            gene, chrom, bp = (cand.gene5, cand.chrom5, cand.bp5) if partner_is_5 else (cand.gene3, cand.chrom3, cand.bp3)
-            try:
-                strand = ann.transcript(gene)["strand"]
-            except KeyError:
-                continue
-            keep = "left" if (strand == "+") == partner_is_5 else "right"
-            ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "",
-                             cand.bp3 if partner_is_5 else cand.bp5, "right")  # fmt: skip
-            known = {e.read_name for e in cand.evidence}
-            new = [e for e in partner_clips(bam, contigs.to_bam(chrom), bp, keep, cand.ntrk_gene, ntrk_side,
-                                            settings.min_clip, settings.snap) if e.read_name not in known]  # fmt: skip
-            cand.evidence += new
-            added += new
+    for cand in candidates:
+        if cand.bp5 is None or cand.bp3 is None or not cand.orientation_ok:
+            continue
+        partner_is_5 = cand.gene3 == cand.ntrk_gene
+        gene, chrom, bp = (cand.gene5, cand.chrom5, cand.bp5) if partner_is_5 else (cand.gene3, cand.chrom3, cand.bp3)
+        try:
+            strand = ann.transcript(gene)["strand"]
+        except KeyError:
+            continue
+        keep = "left" if (strand == "+") == partner_is_5 else "right"
+        ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "",
+                         cand.bp3 if partner_is_5 else cand.bp5, "right")  # fmt: skip
+        known = {e.read_name for e in cand.evidence}
+        new = [e for e in partner_clips(bam, contigs.to_bam(chrom), bp, keep, cand.ntrk_gene, ntrk_side,
+                                        settings.min_clip, settings.snap) if e.read_name not in known]  # fmt: skip
+        cand.evidence += new
+        added += new
     return added
 
 

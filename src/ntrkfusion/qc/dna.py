@@ -49,17 +49,6 @@ def baited_fraction(bed: list[tuple[str, int, int]], chrom: str, start: int, end
     return float(covered.mean()) if len(covered) else 0.0
 
 
-def introns(ann: Annotation, gene: str) -> list[tuple[int, int, int]]:
-    """(intron number, start, end) 0-based half-open, intron n between exons n and n+1."""
-    exons = ann.exons(gene).set_index("exon_number")
-    out = []
-    for n in exons.index[:-1]:
-        a, b = exons.loc[n], exons.loc[n + 1]
-        lo, hi = sorted([int(a["end"]), int(a["start"]), int(b["end"]), int(b["start"])])[1:3]
-        out.append((int(n), lo, hi))
-    return out
-
-
 def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, panel_bed: Path | None,
                 tumour_content: float | None, k: int) -> dict:  # fmt: skip
     bed = read_bed(panel_bed)
@@ -79,7 +68,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
     detectability = {}
     for gene, g in genes.items():
         tested = []
-        for n, lo, hi in introns(ann, gene):
+        for n, lo, hi in ann.introns(gene):
             baited = baited_fraction(bed, g["chrom"], lo, hi) >= 0.5 if bed else None
             cov = depth(bam, g["contig"], lo, hi, unique) if (baited or not bed) else None
             med = float(np.median(cov)) if cov is not None and len(cov) else 0.0
@@ -101,13 +90,8 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         detectability={g: round(p, 4) for g, p in detectability.items()},
         untested_regions=untested,
         ntrk_exon_depth=per_exon,
-        ntrk_first_kinase_exon={g: _first_kinase_exon(ann, g) for g in NTRK},
+        ntrk_first_kinase_exon={g: ann.kinase_domain(g).first_exon for g in NTRK},
     )
-
-
-def _first_kinase_exon(ann: Annotation, gene: str) -> int:
-    domain = ann.kinase_domain(gene)
-    return min(ann.locate_in(gene, p).number for p in (domain.start, domain.end))
 
 
 def _insert_size(bam, genes: dict) -> float | None:

@@ -93,8 +93,7 @@ def ntrk_imbalance(ann: Annotation, bam, contigs: ContigNames, gene: str) -> dic
     """Mean unique depth over the coding exons from the kinase domain on (3') and over the
     coding exons at least two exons before it (5'); their ratio with a pseudo-count of 1.
     A 3' part expressed far above the 5' part is independent evidence of a fusion."""
-    domain = ann.kinase_domain(gene)
-    first_kinase = min(ann.locate_in(gene, p).number for p in (domain.start, domain.end))
+    first_kinase = ann.kinase_domain(gene).first_exon
     exons = ann.exons(gene)
     coding = exons[exons["phase"].ge(0) | exons["end_phase"].ge(0)]
     three = coding[coding["exon_number"] >= first_kinase]

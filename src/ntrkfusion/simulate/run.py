@@ -120,11 +120,8 @@ def panel_baits(ann: Annotation) -> list[tuple[str, int, int]]:
     for gene in ("NTRK1", "NTRK2", "NTRK3"):
         exons = ann.exons(gene).set_index("exon_number")
         baits += [(e["chrom"], int(e["start"]) - 20, int(e["end"]) + 20) for _, e in exons.iterrows()]
-        for n in PANEL_BAITED_INTRONS.get(gene, []):
-            a, b = exons.loc[n], exons.loc[n + 1]
-            ends = [int(a["end"]), int(a["start"]), int(b["end"]), int(b["start"])]
-            lo, hi = sorted(ends)[1:3]  # the intron lies between the two exons' inner ends
-            baits.append((a["chrom"], lo, hi))
+        chrom = exons["chrom"].iat[0]
+        baits += [(chrom, lo, hi) for n, lo, hi in ann.introns(gene) if n in PANEL_BAITED_INTRONS.get(gene, [])]
     return _merge(baits)
 
 
@@ -185,14 +182,9 @@ def truth_table(case: Case, ann: Annotation, t: JunctionTally, aligner: str) -> 
         in_frame = ann.exon_join_in_frame(case.gene5, case.exon5, case.gene3, case.exon3)
         retained = False
         if case.gene3 in ("NTRK1", "NTRK2", "NTRK3"):
-            retained = case.exon3 <= int(_first_domain_exon(ann, case.gene3))
+            retained = case.exon3 <= ann.kinase_domain(case.gene3).first_exon
         row |= dict(gene5=case.gene5, gene3=case.gene3, exon5=case.exon5, exon3=case.exon3,
                     breakpoint5=f"{c5}:{bp5}", breakpoint3=f"{c3}:{bp3}", in_frame=in_frame,
                     kinase_domain_retained=retained, fusion_fragments=t.fragments, split_fragments=t.split,
                     spanning_fragments=t.spanning, duplicate_fragments=t.duplicates)  # fmt: skip
     return pd.DataFrame([row], columns=TRUTH_COLUMNS).astype(TRUTH_TYPES)
-
-
-def _first_domain_exon(ann: Annotation, gene: str) -> int:
-    domain = ann.kinase_domain(gene)
-    return min(ann.locate_in(gene, domain.start).number, ann.locate_in(gene, domain.end).number)
