@@ -153,3 +153,31 @@ def test_exon_numbers_and_phases_match_the_curated_partner_tables(build, table):
     # PDE4DIP has no CDS in the 2019 tables (its MANE transcript is newer); nothing else may differ
     assert {g for g, _ in mismatches} <= {"PDE4DIP", "LTAP1", "C1orf43"}, mismatches
     assert checked > 750
+
+
+@pytest.mark.parametrize("build", ["GRCh38", "GRCh37"])
+def test_gene_table_has_one_locus_per_name_and_no_chromosome_long_spans(build):
+    """Multi-copy families (Y_RNA, snoU13, U3...) merged into chromosome-long "genes" named
+    intragenic NTRK splits Y_RNA::NTRK3 on GRCh37: no name may cover more than the longest
+    human gene, nor appear at two places."""
+    from ntrkfusion.annotation.model import _genes
+    from ntrkfusion.annotation.tables import MAX_GENE_SPAN
+
+    genes = _genes(load_annotation(build).directory)
+    assert (genes["end"] - genes["start"]).max() <= MAX_GENE_SPAN
+    assert not genes["gene"].duplicated().any()
+    assert not {"Y_RNA", "snoU13", "U3", "5S_rRNA", "Metazoa_SRP"} & set(genes["gene"])
+    assert {"RBFOX1", "CNTNAP2", "LINC00486"} <= set(genes["gene"])  # long and non-coding genes stay
+
+
+def test_single_copy_loci_merges_overlaps_and_drops_families():
+    from ntrkfusion.annotation.tables import single_copy_loci
+
+    rows = [("A", "chr1", 100, 200), ("A", "chr1", 150, 400), ("FAM", "chr1", 10, 20), ("FAM", "chr2", 10, 20),
+            ("B", "chr3", 0, 3_000_000)]  # fmt: skip
+    genes = pd.DataFrame([dict(gene=g, gene_id="", chrom=c, start=s, end=e, strand="+", gene_type="x")
+                          for g, c, s, e in rows])  # fmt: skip
+    kept, dropped = single_copy_loci(genes)
+    assert kept[["gene", "start", "end"]].values.tolist() == [["A", 100, 400]]
+    assert dropped == ["B", "FAM"]
+

@@ -163,11 +163,12 @@ def _genes38(source_dir: Path) -> pd.DataFrame:
 
 
 def _genes37(gencode19: pd.DataFrame) -> pd.DataFrame:
-    coding = gencode19["cdsEnd"] > gencode19["cdsStart"]
-    grouped = gencode19.assign(coding=coding).groupby(["name2", "chrom", "strand"], as_index=False)
-    genes = grouped.agg(start=("txStart", "min"), end=("txEnd", "max"), coding=("coding", "any"))
-    genes["gene_type"] = genes["coding"].map({True: "protein_coding", False: "non_coding"})
-    genes = genes.rename(columns={"name2": "gene"}).assign(gene_id="")
+    """One row per transcript (``write_tables`` merges them into loci); a name is coding when
+    any of its transcripts is."""
+    coding = (gencode19["cdsEnd"] > gencode19["cdsStart"]).groupby(gencode19["name2"]).transform("any")
+    genes = gencode19.rename(columns={"name2": "gene", "txStart": "start", "txEnd": "end"}).assign(
+        gene_id="", gene_type=coding.map({True: "protein_coding", False: "non_coding"})
+    )
     return genes[["gene", "gene_id", "chrom", "start", "end", "strand", "gene_type"]]
 
 

@@ -146,10 +146,41 @@ def transcript_record(tx: TranscriptModel) -> dict:
     )
 
 
+# No human gene is longer than this (RBFOX1, the longest, spans 2.47 Mb): a longer "gene" is a
+# multi-copy family merged across a chromosome, and must never name a fusion partner.
+MAX_GENE_SPAN = 2_500_000
+
+
+def single_copy_loci(genes: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """One row per gene locus, without multi-copy families; and the family names dropped.
+
+    ``genes`` may hold several rows per name (one per gene id, or one per transcript):
+    overlapping rows of a name on one chromosome and strand are one locus.  A name found
+    at two or more loci (``Y_RNA``, ``SNORA31``, ``U3``, ... : hundreds of copies) does not
+    identify a place in the genome, so it cannot name a partner; such names are dropped,
+    as is any locus longer than MAX_GENE_SPAN."""
+    ordered = genes.sort_values(["gene", "chrom", "strand", "start", "end"], kind="stable").reset_index(drop=True)
+    same = (ordered[["gene", "chrom", "strand"]] == ordered[["gene", "chrom", "strand"]].shift()).all(axis=1)
+    reach = ordered.groupby(["gene", "chrom", "strand"], sort=False)["end"].cummax().shift()
+    new_locus = ~same | (ordered["start"] >= reach)  # not overlapping the locus so far
+    ordered["locus"] = new_locus.cumsum()
+    table = ordered.groupby("locus", sort=False).agg(
+        {**{c: "first" for c in genes.columns}, "start": "min", "end": "max"}
+    )[list(genes.columns)]
+    copies = table["gene"].value_counts()
+    multi = copies[copies > 1].index
+    too_long = table["end"] - table["start"] > MAX_GENE_SPAN
+    dropped = sorted(set(multi) | set(table.loc[too_long, "gene"]))
+    kept = table[~table["gene"].isin(dropped)]
+    return kept.reset_index(drop=True), dropped
+
+
 def write_tables(out_dir: Path, transcripts: list[TranscriptModel], genes: pd.DataFrame) -> dict:
-    """Write transcripts/exons/genes Parquet in a fixed order; return row counts."""
+    """Write transcripts/exons/genes Parquet in a fixed order; return row counts.  Genes are
+    reduced to single-copy loci (``single_copy_loci``); the count of dropped names is returned."""
     out_dir.mkdir(parents=True, exist_ok=True)
     transcripts = sorted(transcripts, key=lambda t: (t.chrom, min(s for s, _ in t.exons), t.gene))
+    genes, dropped = single_copy_loci(genes)
     frames = {
         "transcripts": pd.DataFrame([transcript_record(t) for t in transcripts]),
         # exons sorted by transcript id, so that a loaded table finds a transcript by binary search
@@ -164,7 +195,9 @@ def write_tables(out_dir: Path, transcripts: list[TranscriptModel], genes: pd.Da
                 frame[column] = frame[column].astype("Int64")
         table = pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
         pq.write_table(table, out_dir / f"{name}.parquet", compression="zstd")
-    return {name: len(frame) for name, frame in frames.items()}
+    counts = {name: len(frame) for name, frame in frames.items()}
+    counts["multi_copy_gene_names_dropped"] = len(dropped)
+    return counts
 
 
 def read_table(directory: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame:
