@@ -2,7 +2,8 @@
 
 from _setup import use_log
 
-from ntrkfusion.inspect import describe_sample, write_json
+from ntrkfusion.inspect import describe_sample
+from ntrkfusion.io import write_json
 from ntrkfusion.samplesheet import Sample
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)

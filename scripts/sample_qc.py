@@ -12,5 +12,5 @@ use_log(smk)
 with open(smk.input.info) as fh:
     info = json.load(fh)
 record = sample_qc(Sample.from_dict(smk.params.sample), info, smk.params.annotation, smk.input.fusions,
-                   smk.config, reference=smk.params.reference or None)  # fmt: skip
+                   smk.config, reference=smk.params.reference or None, evidence_parquet=smk.input.evidence)  # fmt: skip
 write_sample_qc(record, smk.output.qc)

@@ -181,3 +181,12 @@ def test_single_copy_loci_merges_overlaps_and_drops_families():
     assert kept[["gene", "start", "end"]].values.tolist() == [["A", 100, 400]]
     assert dropped == ["B", "FAM"]
 
+
+@pytest.mark.parametrize("build, pos", [("GRCh37", 88576218), ("GRCh38", 88032987)])
+def test_no_partner_is_named_after_a_family_spanning_ntrk3(build, pos):
+    from ntrkfusion.calling.junctions import Side
+    from ntrkfusion.calling.naming import PartnerNamer
+
+    # inside NTRK3 intron 13 (GRCh37: an intragenic split of SplitFusion Lib001 was named Y_RNA)
+    partner = PartnerNamer(load_annotation(build)).at(Side("chr15", pos, "left"), "NTRK3")
+    assert partner.gene == "intergenic"

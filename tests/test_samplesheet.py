@@ -47,7 +47,34 @@ def test_tumour_content_out_of_range(sheet_factory):
 
 def test_tumour_content_not_a_number(sheet_factory):
     path = sheet_factory([["S1", "a.bam", "rna", "high"]], header=("sample", "bam", "assay", "tumour_content"))
-    assert problems(path) == ["sample sheet samples.tsv line 2, column tumour_content: 'high' is not a number"]
+    assert problems(path) == [
+        "sample sheet samples.tsv line 2, column tumour_content: 'high' is not a number (leave it empty if not known)"
+    ]
+
+
+@pytest.mark.parametrize("cell", ["nan", "NaN", "NA", "n/a", "-", ""])
+def test_not_given_is_never_a_number(sheet_factory, cell):
+    """'nan' was accepted as a number: the sample became NEGATIVE with no LOW_TUMOUR_CONTENT flag."""
+    path = sheet_factory([["S1", "a.bam", "rna", cell, cell]], header=("sample", "bam", "assay", "tumour_content", "dv200"))
+    (sample,) = read_samples(path)
+    assert sample.tumour_content is None and sample.dv200 is None
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "Infinity"])
+def test_infinity_is_a_clear_error(sheet_factory, cell):
+    path = sheet_factory([["S1", "a.bam", "rna", cell]], header=("sample", "bam", "assay", "tumour_content"))
+    assert problems(path) == [
+        f"sample sheet samples.tsv line 2, column tumour_content: {cell!r} is not a number (leave it empty if not known)"
+    ]
+
+
+def test_qc_json_never_holds_a_bare_nan(tmp_path):
+    import json
+
+    from ntrkfusion.io import write_json
+
+    write_json({"a": float("nan"), "b": [1.0, float("inf")], "c": {"d": 2.5}}, tmp_path / "x.json")
+    assert json.loads((tmp_path / "x.json").read_text()) == {"a": None, "b": [1.0, None], "c": {"d": 2.5}}
 
 
 @pytest.mark.parametrize("name", ["S 1", "S;1", "S/1", "é1"])

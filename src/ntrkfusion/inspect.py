@@ -41,10 +41,6 @@ def describe_sample(
     return record
 
 
-def write_json(record: dict, path: str | Path) -> None:
-    atomic_write(path, json.dumps(record, indent=2, sort_keys=True) + "\n")
-
-
 def summarise(json_paths: list[str | Path], out_tsv: str | Path) -> pd.DataFrame:
     """One row per sample, sorted by sample, written as TSV."""
     rows = [json.loads(Path(p).read_text()) for p in json_paths]

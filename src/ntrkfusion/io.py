@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -31,3 +33,19 @@ def write_parquet(table: pa.Table, path: str | Path) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp)
     os.replace(tmp, path)
+
+
+def write_json(record: dict, path: str | Path) -> None:
+    """Write a JSON file (sorted keys, complete or absent).  NaN and infinity are not JSON:
+    they are written as null, never as a bare ``NaN``."""
+    atomic_write(path, json.dumps(_finite(record), indent=2, sort_keys=True, allow_nan=False) + "\n")
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

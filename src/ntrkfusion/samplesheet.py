@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,8 @@ from .errors import UserError
 from .paths import SCHEMAS
 
 NUMERIC_COLUMNS = ("tumour_content", "dv200")
+# What LIMS exports write for "not measured": read as an empty cell (not given), never a number.
+NOT_GIVEN = {"na", "n/a", "nan", "none", "null", "-", ".", "not given", "unknown"}
 PATH_COLUMNS = ("bam", "panel_bed")
 
 
@@ -105,13 +108,17 @@ def _row_record(raw: pd.Series, where: str) -> tuple[dict, list[str]]:
     record, problems = {}, []
     for column, value in raw.items():
         value = value.strip()
-        if value == "":
+        if value == "" or (column in NUMERIC_COLUMNS and value.lower() in NOT_GIVEN):
             continue
         if column in NUMERIC_COLUMNS:
             try:
-                record[column] = float(value)
+                number = float(value)
             except ValueError:
-                problems.append(f"{where}, column {column}: {value!r} is not a number")
+                number = None
+            if number is None or not math.isfinite(number):
+                problems.append(f"{where}, column {column}: {value!r} is not a number (leave it empty if not known)")
+            else:
+                record[column] = number
             continue
         record[column] = value
     return record, problems

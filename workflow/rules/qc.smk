@@ -5,6 +5,7 @@ rule sample_qc:
         index=get_bam_index,
         info="results/{sample}/bam_info.json",
         fusions="results/{sample}/fusions.parquet",
+        evidence="results/{sample}/evidence.parquet",
         panel_bed=get_panel_bed,
     output:
         qc="results/{sample}/qc.json",

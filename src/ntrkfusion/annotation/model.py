@@ -61,6 +61,8 @@ class Annotation:
             exons = exons.sort_index()
         self._exons = exons
         self._exon_cache: dict[str, pd.DataFrame] = {}
+        self._boundary_cache: dict[str, tuple[dict[int, int], dict[int, int]]] = {}
+        self._gene_index: dict[str, tuple[pd.DataFrame, np.ndarray, np.ndarray]] | None = None
         self._by_chrom = {
             c: (t, t["tx_start"].to_numpy(), t["tx_end"].to_numpy())
             for c, t in self.transcripts.groupby("chrom", sort=False)
@@ -112,17 +114,24 @@ class Annotation:
 
     def exon_ends(self, key: str) -> dict[int, int]:
         """Exon number -> 1-based position of its last base in transcript direction (donor side)."""
-        tx = self.transcript(key)
-        exons = self._transcript_exons(tx["transcript_id"])
-        ends = exons["end"] if tx["strand"] == "+" else exons["start"] + 1
-        return dict(zip(exons["exon_number"].astype(int), ends.astype(int)))
+        return self._boundaries(key)[0]
 
     def exon_starts(self, key: str) -> dict[int, int]:
         """Exon number -> 1-based position of its first base in transcript direction (acceptor side)."""
+        return self._boundaries(key)[1]
+
+    def _boundaries(self, key: str) -> tuple[dict[int, int], dict[int, int]]:
         tx = self.transcript(key)
-        exons = self._transcript_exons(tx["transcript_id"])
-        starts = exons["start"] + 1 if tx["strand"] == "+" else exons["end"]
-        return dict(zip(exons["exon_number"].astype(int), starts.astype(int)))
+        cached = self._boundary_cache.get(tx["transcript_id"])
+        if cached is None:
+            exons = self._transcript_exons(tx["transcript_id"])
+            numbers = exons["exon_number"].astype(int)
+            plus = tx["strand"] == "+"
+            ends = exons["end"] if plus else exons["start"] + 1
+            starts = exons["start"] + 1 if plus else exons["end"]
+            cached = (dict(zip(numbers, ends.astype(int))), dict(zip(numbers, starts.astype(int))))
+            self._boundary_cache[tx["transcript_id"]] = cached
+        return cached
 
     def exon_end(self, key: str, number: int) -> int:
         """1-based position of an exon's last base in transcript direction (the donor side)."""
@@ -199,14 +208,21 @@ class Annotation:
 
     # -- genes and domains -------------------------------------------------------------
     def genes_at(self, chrom: str, pos: int) -> pd.DataFrame:
-        """All annotated genes (any biotype) covering a 1-based position."""
-        genes = _genes(self.directory)
+        """All annotated single-copy genes (any biotype) covering a 1-based position."""
+        if self._gene_index is None:
+            self._gene_index = {
+                c: (t, t["start"].to_numpy(), t["end"].to_numpy())
+                for c, t in _genes(self.directory).groupby("chrom", sort=False)
+            }
+        entry = self._gene_index.get(canonical_contig(chrom))
+        if entry is None:
+            return _genes(self.directory).iloc[0:0]
+        table, starts, ends = entry
         p = pos - 1
-        mask = (genes["chrom"] == canonical_contig(chrom)) & (genes["start"] <= p) & (genes["end"] > p)
-        return genes[mask]
+        return table.iloc[np.flatnonzero((starts <= p) & (ends > p))]
 
     def kinase_domain(self, gene: str) -> KinaseDomain:
-        domains = pd.read_csv(self.directory / "kinase_domains.tsv", sep="\t")
+        domains = _kinase_domains(self.directory)
         row = domains[domains["gene"] == gene]
         if row.empty:
             raise KeyError(f"no kinase domain for {gene} in {self.build}")
@@ -238,6 +254,11 @@ def _cds_offset(tx: pd.Series, exon, p: int) -> int | None:
 @lru_cache(maxsize=4)
 def _genes(directory: Path) -> pd.DataFrame:
     return read_table(directory, "genes")
+
+
+@lru_cache(maxsize=4)
+def _kinase_domains(directory: Path) -> pd.DataFrame:
+    return pd.read_csv(directory / "kinase_domains.tsv", sep="\t")
 
 
 def _read_json(path: Path) -> dict:

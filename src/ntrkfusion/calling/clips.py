@@ -54,13 +54,14 @@ def boundary_table(annotation: Annotation, reference: str) -> pd.DataFrame:
             ids = on_chrom["transcript_id"].to_numpy()
             cuts = [0, *(i for i in range(1, len(ids)) if ids[i] != ids[i - 1]), len(ids)]
             for lo, hi in zip(cuts, cuts[1:]):
-                rows += _boundaries(chrom, {c: v[lo:hi] for c, v in cols.items()}, sequence)
+                rows += boundaries_of_transcript(chrom, {c: v[lo:hi] for c, v in cols.items()}, sequence)
             del sequence
     return pd.DataFrame(rows, columns=BOUNDARY_COLUMNS)
 
 
-def _boundaries(chrom: str, tx: dict, sequence: str) -> list[tuple]:
-    """Rows for one transcript's exons (arrays in exon-number order)."""
+def boundaries_of_transcript(chrom: str, tx: dict, sequence) -> list[tuple]:
+    """Rows for one transcript's exons (arrays in exon-number order); ``sequence`` is the
+    chromosome's sequence, or anything that slices like it."""
     gene, strand = tx["gene"][0], tx["strand"][0]
     starts, ends, numbers = tx["start"], tx["end"], tx["exon_number"]
     seqs = [sequence[a:b].upper() for a, b in zip(starts, ends)]
@@ -90,7 +91,7 @@ class ExonBoundaryIndex:
             hit = BoundaryHit(r.gene, int(r.exon), r.chrom, int(r.pos), r.strand)
             target.setdefault(r.key, []).append((r.seq, hit))
 
-    def partner(self, clip_tx: str, partner_is_5prime: bool, exclude: str) -> list[BoundaryHit]:
+    def partner(self, clip_tx: str, partner_is_5prime: bool, exclude: str | None = None) -> list[BoundaryHit]:
         """Exon boundaries whose sequence matches a clip (in transcript orientation).
         A 5' partner's sequence ends at the junction; a 3' partner's starts there."""
         if len(clip_tx) < KEY:

@@ -1,10 +1,24 @@
 """Evidence -> candidate fusions, each with one breakpoint per side and its supporting fragments.
 
-Each piece of evidence has an NTRK side and a partner side.  The partner side is put in a
-gene; the strands say which gene is 5' and which 3'.  RNA breakpoints snap to the nearest
-exon boundary (within ``snap`` bases: an aligner extends a block by the bases that happen to
-match across the junction); DNA breakpoints are genomic and cluster within ``dna_window``.
-Discordant pairs (no breakpoint) join the precise candidate of the same gene pair.
+Each piece of evidence has an NTRK side and a partner side; the partner side is put in a gene
+(``naming``) and the strands say which gene is 5' and which 3'.  RNA breakpoints snap to the
+nearest exon boundary (within ``snap`` bases: an aligner extends a block by the bases that
+happen to match across the junction); DNA breakpoints are genomic and cluster within
+``dna_window``.
+
+The background model (README, "What a clean negative carries") decides what becomes a
+candidate.  Evidence clusters by *locus*, never by a label: split reads by their breakpoints,
+discordant mates by where the mates lie (the partner gene's exons in RNA, within
+``mate_window`` bases otherwise), so mates scattered over many places stay apart.  Then:
+
+* a discordant pair whose mate, or whose own read, is placed with MAPQ < ``min_mapq`` (a
+  repeat) supports a precise candidate at its locus, but never makes one;
+* a locus with a single fragment is a lone fragment, not a candidate, unless it is an RNA
+  read joining two exon boundaries with unambiguous alignments on both sides;
+* clips join the candidate at their breakpoint; elsewhere they make a partner-unknown candidate
+  only in RNA, at an NTRK exon boundary, with at least two clips whose sequences agree.
+
+Everything not taken is marked in ``Evidence.set_aside``, so evidence.parquet shows it.
 """
 
 from __future__ import annotations
@@ -14,17 +28,24 @@ from dataclasses import dataclass, field
 
 from ..annotation import Annotation
 from ..genome import canonical_contig
-from .evidence import Evidence
+from ..loci import NTRK_GENES
+from .evidence import Evidence, SetAside
 from .junctions import Side
+from .naming import NO_GENE, UNKNOWN, Partner, PartnerNamer
 
-NTRK = ("NTRK1", "NTRK2", "NTRK3")
-UNKNOWN = "unknown"
+NTRK = NTRK_GENES
+CLIP_KEY = 8  # clip bases next to the junction that must agree between reads of one partner
 
 
-@dataclass
-class Partner:
-    gene: str  # gene symbol, "intergenic" or "unknown"
-    strand: str | None
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Made by ``engine.CallSettings.clustering()``, where the defaults are."""
+
+    snap: int
+    dna_window: int
+    mate_window: int
+    min_mapq: int
+    min_anchor: int
 
 
 @dataclass
@@ -36,33 +57,41 @@ class Candidate:
     chrom3: str | None = None
     bp5: int | None = None  # None = imprecise (discordant pairs only, or partner unknown)
     bp3: int | None = None
-    snapped: bool = False
+    snapped5: bool = False
+    snapped3: bool = False
     orientation_ok: bool = True
     evidence: list[Evidence] = field(default_factory=list)
 
     @property
     def key(self):
-        return (self.gene5, self.gene3, self.bp5, self.bp3)
+        return (self.gene5, self.gene3, self.chrom5, self.bp5, self.chrom3, self.bp3, self.orientation_ok)
+
+    @property
+    def snapped(self) -> bool:
+        return self.snapped5 and self.snapped3
+
+    @property
+    def ntrk_is_3prime(self) -> bool:
+        return self.gene3 == self.ntrk_gene
+
+    def ntrk_bp(self) -> int | None:
+        return self.bp3 if self.ntrk_is_3prime else self.bp5
+
+    def partner(self) -> tuple[str, str | None, int | None]:
+        return (self.gene5, self.chrom5, self.bp5) if self.ntrk_is_3prime else (self.gene3, self.chrom3, self.bp3)
+
+    def fragments(self) -> set[str]:
+        return {ev.read_name for ev in self.evidence}
 
 
 class Clusterer:
-    def __init__(self, annotation: Annotation, assay: str, snap: int = 5, dna_window: int = 10):
-        self.ann, self.assay, self.snap, self.window = annotation, assay, snap, dna_window
+    def __init__(self, annotation: Annotation, assay: str, settings: ClusterSettings):
+        self.ann, self.assay = annotation, assay
+        self.s = settings
+        self.namer = PartnerNamer(annotation)
         self._boundaries: dict[tuple[str, str], list[int]] = {}
 
     # -- genes and orientation ----------------------------------------------------------
-    def partner_at(self, side: Side, ntrk: str) -> Partner:
-        loci = [x for x in self.ann.locate(side.chrom, side.pos) if x.gene != ntrk]
-        if loci:
-            best = sorted(loci, key=lambda x: (x.region != "exon", x.gene))[0]
-            return Partner(best.gene, best.strand)
-        genes = self.ann.genes_at(side.chrom, side.pos)
-        genes = genes[genes["gene"] != ntrk]
-        if len(genes):
-            row = genes.sort_values("gene").iloc[0]
-            return Partner(row["gene"], row["strand"])
-        return Partner("intergenic", None)
-
     def orient(self, ev: Evidence, partner: Partner) -> Candidate:
         """Which side is 5' and which 3', from the two genes' strands."""
         ntrk = ev.region
@@ -78,19 +107,22 @@ class Clusterer:
             cand = Candidate(ntrk, partner.gene, ntrk, orientation_ok=ok)
             cand.chrom5, cand.bp5 = _canon(ntrk_side.chrom), ntrk_side.pos
             cand.chrom3, cand.bp3 = (_canon(other.chrom), other.pos) if other else (None, None)
+        if self.assay == "rna":
+            cand.bp5, cand.snapped5 = self.snap_to_exon(cand.gene5, cand.bp5, "5")
+            cand.bp3, cand.snapped3 = self.snap_to_exon(cand.gene3, cand.bp3, "3")
         return cand
 
     # -- breakpoints ----------------------------------------------------------------------
     def snap_to_exon(self, gene: str, pos: int | None, role: str) -> tuple[int | None, bool]:
         """The nearest exon end (5' gene) or start (3' gene) within ``snap`` bases."""
-        if pos is None or gene in (UNKNOWN, "intergenic"):
+        if pos is None or gene in NO_GENE:
             return pos, False
         try:
             bounds = self._exon_boundaries(gene, role)
         except KeyError:
             return pos, False
         best = min(bounds, key=lambda b: (abs(b - pos), b))
-        return (best, True) if abs(best - pos) <= self.snap else (pos, False)
+        return (best, True) if abs(best - pos) <= self.s.snap else (pos, False)
 
     def _exon_boundaries(self, gene: str, role: str) -> list[int]:
         key = (gene, role)
@@ -99,92 +131,198 @@ class Clusterer:
             self._boundaries[key] = sorted(table.values())
         return self._boundaries[key]
 
+    def at_ntrk_boundary(self, cand: Candidate) -> bool:
+        role = "3" if cand.ntrk_is_3prime else "5"
+        return cand.ntrk_bp() in self._exon_boundaries(cand.ntrk_gene, role)
+
     # -- clustering -----------------------------------------------------------------------
     def cluster(self, evidence: list[Evidence]) -> list[Candidate]:
-        precise: dict[tuple, Candidate] = {}
-        imprecise: list[tuple[Candidate, Evidence]] = []
-        clips: list[tuple[Candidate, Evidence]] = []
+        """Candidates from the evidence not yet set aside; marks the rest in ``set_aside``."""
+        precise, clips, pairs = [], [], []
         for ev in evidence:
-            partner = self.partner_at(ev.side_b, ev.region) if ev.side_b else Partner(UNKNOWN, None)
-            cand = self.orient(ev, partner)
-            if self.assay == "rna":
-                cand.bp5, s5 = self.snap_to_exon(cand.gene5, cand.bp5, "5")
-                cand.bp3, s3 = self.snap_to_exon(cand.gene3, cand.bp3, "3")
-                cand.snapped = s5 and s3
+            if ev.set_aside:
+                continue
+            cand = self.orient(ev, self.namer.at(ev.side_b, ev.region))
             if ev.kind == "discordant":
-                imprecise.append((cand, ev))
+                pairs.append((cand, ev))
             elif ev.side_b is None:
                 clips.append((cand, ev))
             else:
-                precise.setdefault(cand.key, cand).evidence.append(ev)
-        candidates = self._merge_dna(list(precise.values())) if self.assay == "dna" else list(precise.values())
-        self._attach_clips(candidates, clips)
-        self._attach_discordant(candidates, imprecise)
-        return candidates
+                precise.append((cand, ev))
+        candidates = self._group_precise(precise)
+        candidates += self._attach_clips(candidates, clips)
+        candidates += self._attach_pairs(candidates, pairs)
+        return [c for c in candidates if not self._lone(c)]
 
-    def _merge_dna(self, cands: list[Candidate]) -> list[Candidate]:
-        """DNA: breakpoints within ``dna_window`` are one event; keep the most supported pair."""
+    def _group_precise(self, precise) -> list[Candidate]:
+        exact: dict[tuple, Candidate] = {}
+        for cand, ev in precise:
+            exact.setdefault(cand.key, cand).evidence.append(ev)
+        window = self.s.snap if self.assay == "rna" else self.s.dna_window
         merged: list[Candidate] = []
-        for cand in sorted(cands, key=lambda c: (-len(c.evidence), c.key)):
+        for cand in sorted(exact.values(), key=lambda c: (-len(c.fragments()), _order(c.key))):
             for m in merged:
-                if (m.gene5, m.gene3) == (cand.gene5, cand.gene3) and abs(m.bp5 - cand.bp5) <= self.window \
-                        and abs(m.bp3 - cand.bp3) <= self.window:  # fmt: skip
+                if (m.gene5, m.gene3, m.chrom5, m.chrom3, m.orientation_ok) == (
+                    cand.gene5, cand.gene3, cand.chrom5, cand.chrom3, cand.orientation_ok
+                ) and abs(m.bp5 - cand.bp5) <= window and abs(m.bp3 - cand.bp3) <= window:  # fmt: skip
                     m.evidence += cand.evidence
                     break
             else:
                 merged.append(cand)
         return merged
 
-    def _attach_clips(self, cands: list[Candidate], clips) -> None:
-        """A clip at a candidate's NTRK breakpoint supports it; other clips at an NTRK exon
-        boundary form a candidate whose partner is unknown."""
+    def _attach_clips(self, cands: list[Candidate], clips) -> list[Candidate]:
+        """A clip at a candidate's NTRK breakpoint supports it; in RNA, clips at an NTRK exon
+        boundary whose sequences agree form a candidate whose partner is unknown."""
+        window = 0 if self.assay == "rna" else self.s.dna_window
         unknown: dict[tuple, Candidate] = {}
         for cand, ev in clips:
-            ntrk_bp = cand.bp3 if cand.gene3 == ev.region else cand.bp5
-            target = next((c for c in cands if c.ntrk_gene == ev.region
-                           and (c.bp3 if c.gene3 == ev.region else c.bp5) == ntrk_bp), None)  # fmt: skip
+            target = next((c for c in cands if c.ntrk_gene == ev.region and c.ntrk_is_3prime == cand.ntrk_is_3prime
+                           and abs(c.ntrk_bp() - cand.ntrk_bp()) <= window), None)  # fmt: skip
             if target is not None:
                 target.evidence.append(ev)
-            elif self.assay == "rna" and self._at_ntrk_boundary(cand, ev.region):
+            elif self.assay == "rna" and self.at_ntrk_boundary(cand):
                 unknown.setdefault(cand.key, cand).evidence.append(ev)
-        cands += [c for c in unknown.values() if len({e.read_name for e in c.evidence}) >= 2]
-
-    def _at_ntrk_boundary(self, cand: Candidate, ntrk: str) -> bool:
-        role = "3" if cand.gene3 == ntrk else "5"
-        pos = cand.bp3 if role == "3" else cand.bp5
-        return pos in self._exon_boundaries(ntrk, role)
-
-    def _attach_discordant(self, cands: list[Candidate], imprecise) -> None:
-        groups: dict[tuple, Candidate] = {}
-        for cand, ev in imprecise:
-            pair = (cand.gene5, cand.gene3)
-            same = [c for c in cands if (c.gene5, c.gene3) == pair]
-            if same:
-                max(same, key=lambda c: (len(c.evidence), c.key)).evidence.append(ev)
             else:
+                ev.set_aside = SetAside.UNPLACED_CLIP
+        return [c for c in (self._agreeing_clips(c) for c in unknown.values()) if c is not None]
+
+    def _agreeing_clips(self, cand: Candidate) -> Candidate | None:
+        """Keep the clips whose bases next to the junction agree with the most common ones."""
+        def key(ev: Evidence) -> str:
+            return ev.clip_seq[-CLIP_KEY:] if ev.side_a.keep == "right" else ev.clip_seq[:CLIP_KEY]
+
+        common, _ = Counter(key(ev) for ev in cand.evidence).most_common(1)[0]
+        agreeing = [ev for ev in cand.evidence if key(ev) == common]
+        for ev in cand.evidence:
+            if ev not in agreeing:
+                ev.set_aside = SetAside.UNPLACED_CLIP
+        cand.evidence = agreeing
+        if count_fragments(cand)["supporting_fragments"] < 2:
+            for ev in agreeing:
+                ev.set_aside = SetAside.UNPLACED_CLIP
+            return None
+        return cand
+
+    def _attach_pairs(self, cands: list[Candidate], pairs) -> list[Candidate]:
+        """Discordant pairs join the precise candidate at their mate's locus; the others are
+        grouped by that locus (never by a label)."""
+        loose: list[tuple[Candidate, Evidence]] = []
+        for cand, ev in pairs:
+            target = self._pair_target(cands, cand, ev)
+            if target is not None:
+                target.evidence.append(ev)
+            elif ev.junction_mapq < self.s.min_mapq:
+                ev.set_aside = SetAside.AMBIGUOUS_MATE
+            else:
+                loose.append((cand, ev))
+        return self._group_pairs(loose)
+
+    def _pair_target(self, cands: list[Candidate], pair: Candidate, ev: Evidence) -> Candidate | None:
+        gene, chrom, pos = pair.partner()
+        same = []
+        for c in cands:
+            if (c.gene5, c.gene3) != (pair.gene5, pair.gene3) or c.ntrk_gene != ev.region:
+                continue
+            c_gene, c_chrom, c_pos = c.partner()
+            if c_chrom is None or c_pos is None:
+                continue
+            named = gene not in NO_GENE and self.assay == "rna"  # RNA: anywhere in the partner's exons
+            if (named and c_gene == gene) or (c_chrom == chrom and abs(c_pos - pos) <= self.s.mate_window):
+                same.append(c)
+        return max(same, key=lambda c: (len(c.fragments()), _order(c.key))) if same else None
+
+    def _group_pairs(self, loose) -> list[Candidate]:
+        """Discordant-only candidates: one per NTRK gene, orientation and partner locus."""
+        by_locus: dict[tuple, list[tuple[Candidate, Evidence]]] = {}
+        for cand, ev in loose:
+            gene, chrom, pos = cand.partner()
+            in_gene = self.assay == "rna" and gene not in NO_GENE and self.namer.at(ev.side_b, ev.region).in_exon
+            place = ("gene", gene) if in_gene else ("chrom", chrom)
+            by_locus.setdefault((ev.region, cand.gene5, cand.gene3, cand.orientation_ok, place), []).append((cand, ev))
+        out = []
+        for (_, _, _, _, place), members in sorted(by_locus.items(), key=lambda kv: _order(kv[0])):
+            groups = [members] if place[0] == "gene" else self._by_distance(members)
+            for group in groups:
+                cand = group[0][0]
                 cand.bp5 = cand.bp3 = None
-                cand.snapped = False
-                groups.setdefault(pair, cand).evidence.append(ev)
-        cands += list(groups.values())
+                cand.snapped5 = cand.snapped3 = False
+                cand.evidence = [ev for _, ev in group]
+                out.append(cand)
+        return out
+
+    def _by_distance(self, members):
+        """Single-linkage groups of mates within ``mate_window`` bases."""
+        members = sorted(members, key=lambda m: (m[0].partner()[2], m[1].read_name))
+        groups, last = [], None
+        for m in members:
+            pos = m[0].partner()[2]
+            if last is None or pos - last > self.s.mate_window:
+                groups.append([])
+            groups[-1].append(m)
+            last = pos
+        return groups
+
+    def _lone(self, cand: Candidate) -> bool:
+        """A single fragment is background, unless it is an RNA read that joins two exon
+        boundaries with unambiguous alignments (a spliced fusion transcript, seen once)."""
+        if count_fragments(cand)["supporting_fragments"] > 1:
+            return False
+        clean = (
+            self.assay == "rna" and cand.snapped
+            and any((ev.junction_anchor or 0) >= self.s.min_anchor and ev.junction_mapq >= self.s.min_mapq
+                    for ev in cand.evidence)
+        )  # fmt: skip
+        if not clean:
+            for ev in cand.evidence:
+                ev.set_aside = SetAside.LONE_FRAGMENT
+        return not clean
 
 
 def _canon(chrom: str) -> str:
     return canonical_contig(chrom)
 
 
+def _order(key: tuple) -> tuple:
+    """A sort key for tuples holding None."""
+    return tuple((v is None, "" if v is None else v) for v in key)
+
+
+def loci(cand: Candidate) -> dict:
+    """Where each side's evidence lies (chr:first-last), imprecise candidates included."""
+    ntrk, partner = [], []
+    for ev in cand.evidence:
+        ntrk.append((_canon(ev.side_a.chrom), ev.side_a.pos))
+        if ev.side_b is not None:
+            partner.append((_canon(ev.side_b.chrom), ev.side_b.pos))
+
+    def span(points):
+        if not points:
+            return None
+        chrom = Counter(c for c, _ in points).most_common(1)[0][0]
+        positions = [p for c, p in points if c == chrom]
+        return f"{chrom}:{min(positions)}-{max(positions)}"
+
+    five, three = (partner, ntrk) if cand.ntrk_is_3prime else (ntrk, partner)
+    return dict(locus5=span(five), locus3=span(three))
+
+
 def count_fragments(cand: Candidate) -> dict:
     """Distinct fragments: split (any split/gap/clip record) and discordant; a fragment counts
-    once.  Duplicates (flagged, or the same fragment positions as another) are counted apart."""
+    once.  Duplicates (flagged, or the same fragment positions as another) are counted apart.
+    ``median_mapq`` is over fragments, of the weaker side of each fragment's best junction;
+    ``max_anchor`` the longest shorter-side anchor of any split or gapped record."""
     kinds: dict[str, set] = {}
     flagged: dict[str, bool] = {}
     keys: dict[str, str] = {}
-    mapqs = []
+    best_mapq: dict[str, int] = {}
+    anchors = [ev.junction_anchor for ev in cand.evidence if ev.junction_anchor is not None]
     for ev in cand.evidence:
         kinds.setdefault(ev.read_name, set()).add(ev.kind)
         flagged[ev.read_name] = flagged.get(ev.read_name, True) and ev.duplicate
         if not ev.flag & 0x800:  # fragment positions from primary records only
             keys[ev.read_name] = min(keys.get(ev.read_name, ev.fragment_key), ev.fragment_key)
-        mapqs.append(60 if ev.mapq == 255 else ev.mapq)
+        best_mapq[ev.read_name] = max(best_mapq.get(ev.read_name, 0), ev.junction_mapq)
     unique, dups = [], 0
     seen_keys: set[str] = set()
     for name in sorted(kinds):
@@ -196,7 +334,8 @@ def count_fragments(cand: Candidate) -> dict:
             seen_keys.add(key)
         unique.append(name)
     split = sum(1 for n in unique if kinds[n] - {"discordant"})
-    mapqs.sort()
+    mapqs = sorted(best_mapq[n] for n in (unique or sorted(kinds)))
     return dict(split_reads=split, discordant_pairs=len(unique) - split, supporting_fragments=len(unique),
                 duplicate_fragments=dups, median_mapq=mapqs[len(mapqs) // 2] if mapqs else 0,
+                max_anchor=max(anchors) if anchors else None,
                 evidence_kinds=",".join(sorted(Counter(k for ks in kinds.values() for k in ks))))  # fmt: skip

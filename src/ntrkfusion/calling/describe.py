@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..annotation import Annotation
 from ..partners import is_known_partner
 from .cluster import NTRK, Candidate
+from .naming import NO_GENE
 
 
 def describe(cand: Candidate, ann: Annotation, assay: str) -> dict:
@@ -86,6 +87,6 @@ def _known(cand: Candidate) -> bool:
 
 def _vicc(tx, gene: str, exon: int | None) -> str:
     if tx is None:
-        return f"{gene}(?)" if gene not in ("unknown", "intergenic") else "?"
+        return f"{gene}(?)" if gene not in NO_GENE else "?"
     ref = tx["refseq_id"] if isinstance(tx["refseq_id"], str) and tx["refseq_id"] else tx["transcript_id"]
     return f"{ref}({gene}):e.{exon if exon is not None else '?'}"

@@ -1,4 +1,11 @@
-"""One sample, from BAM to evidence and fusion tables (the same engine for RNA and DNA)."""
+"""One sample, from BAM to evidence and fusion tables (the same engine for RNA and DNA).
+
+The path of one BAM: read the padded NTRK loci (``evidence``) -> set aside the genes' own
+splicing and intragenic junctions (``splicing``) -> name soft-clip partners from exon-boundary
+sequence (``clips``) -> look up mates' mapping quality -> cluster by locus, leaving the
+background aside (``cluster``) -> describe, filter and classify each candidate (``describe``,
+``filters``).
+"""
 
 from __future__ import annotations
 
@@ -12,13 +19,15 @@ import pysam
 from ..annotation import Annotation
 from ..genome import ContigNames
 from ..io import write_parquet
-from ..loci import ntrk_regions
+from ..loci import NTRK_GENES, ntrk_regions
+from . import filters as flt
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
-from .cluster import Clusterer, count_fragments
+from .cluster import Candidate, ClusterSettings, Clusterer, count_fragments, loci
 from .describe import describe
-from .evidence import EVIDENCE_COLUMNS, Evidence, extract, partner_clips
-from .filters import FilterSettings, confidence, reasons
+from .evidence import EVIDENCE_COLUMNS, Evidence, add_mate_mapq, extract, partner_clips
 from .junctions import Side
+from .naming import NO_GENE, UNKNOWN
+from .splicing import consensus_boundaries, set_aside_same_gene, set_aside_spliced_clips, shifted_clip
 from .table import to_frame
 
 
@@ -28,7 +37,12 @@ class CallSettings:
     min_clip: int = 12
     snap: int = 5
     dna_window: int = 10
-    filters: FilterSettings = field(default_factory=FilterSettings)
+    mate_window: int = 1000
+    filters: flt.FilterSettings = field(default_factory=flt.FilterSettings)
+
+    def clustering(self) -> ClusterSettings:
+        return ClusterSettings(self.snap, self.dna_window, self.mate_window, self.filters.min_mapq,
+                               self.filters.min_anchor)  # fmt: skip
 
 
 @dataclass
@@ -45,25 +59,68 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
     with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
         contigs = ContigNames(tuple(bam.references))
         evidence: list[Evidence] = []
+        spans = {}
         for region in ntrk_regions(ann, contigs, settings.padding):
             tx = ann.transcript(region.name)
             span = (int(tx["tx_start"]) + 1, int(tx["tx_end"]))
+            spans[region.name] = (region.contig, *span)
             evidence += extract(bam, region, span, settings.min_clip)
-        if assay == "rna" and (boundaries is not None or reference):
-            if boundaries is None:
+        set_aside_same_gene(evidence, ann, spans, assay)
+        if assay == "rna":
+            if boundaries is None and reference:
                 boundaries = boundary_table(ann, reference)
-            _name_clip_partners(evidence, ann, ExonBoundaryIndex(boundaries), contigs, settings.snap)
-        candidates = Clusterer(ann, assay, settings.snap, settings.dna_window).cluster(evidence)
+            named = ExonBoundaryIndex(boundaries) if boundaries is not None else None
+            own = named or ExonBoundaryIndex(consensus_boundaries(bam, ann, contigs, NTRK_GENES))
+            set_aside_spliced_clips(evidence, ann, own, settings.snap)
+            if named is not None:
+                _name_clip_partners(evidence, ann, named, contigs, settings.snap)
+        add_mate_mapq(bam, evidence)
+        clusterer = Clusterer(ann, assay, settings.clustering())
+        candidates = clusterer.cluster(evidence)
         if assay == "rna":
             evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings)
-    rows = []
-    for cand in candidates:
-        row = dict(sample=sample, assay=assay, orientation_ok=cand.orientation_ok)
-        row |= describe(cand, ann, assay) | count_fragments(cand)
-        found = reasons(row, ann, assay, settings.filters)
-        row |= dict(filters=";".join(found), confidence=confidence(row, found, settings.filters))
-        rows.append(row)
-    return CallResult(evidence_frame(evidence), to_frame(rows))
+    rows = [_row(cand, sample, assay, ann, clusterer, settings.filters) for cand in candidates]
+    fusions = to_frame(rows)
+    _number_candidates(fusions, candidates)
+    return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"))
+
+
+def _row(cand: Candidate, sample: str, assay: str, ann: Annotation, clusterer: Clusterer,
+         s: flt.FilterSettings) -> dict:  # fmt: skip
+    row = dict(sample=sample, assay=assay, orientation_ok=cand.orientation_ok)
+    row |= describe(cand, ann, assay) | count_fragments(cand) | loci(cand)
+    found = flt.apply(row, ann, assay, s)
+    row |= dict(filters=flt.names(found), confidence=flt.confidence(row, found, s),
+                required_fragments=flt.required_fragments(row, assay, s),
+                classification=str(flt.classify(row, found, junction_like(cand, row, assay, clusterer), s)))  # fmt: skip
+    return row
+
+
+def junction_like(cand: Candidate, row: dict, assay: str, clusterer: Clusterer) -> bool:
+    """Does the evidence look like a real NTRK junction, however little of it there is?
+
+    RNA: a read crosses the junction at an NTRK exon boundary, and the partner side is an exon
+    boundary too, or several fragments agree on it (a partner-unknown candidate is made only of
+    agreeing clips).  DNA: a read crosses the junction and another fragment agrees with it.
+    Pairs only: three or more fragments whose mates lie in one named partner gene."""
+    precise = cand.bp5 is not None and cand.bp3 is not None
+    partner = cand.partner()[0]
+    several = row["supporting_fragments"] >= 2
+    if row["split_reads"] == 0:
+        return partner not in NO_GENE and row["supporting_fragments"] >= 3
+    if assay == "rna":
+        at_boundary = cand.ntrk_bp() is not None and clusterer.at_ntrk_boundary(cand)
+        partner_ok = partner == UNKNOWN or (precise and (cand.snapped or several))
+        return at_boundary and partner_ok
+    return precise and several
+
+
+def _number_candidates(fusions: pd.DataFrame, candidates: list[Candidate]) -> None:
+    """Number the candidates 1.. in table order, and mark their evidence with that number."""
+    fusions["candidate"] = pd.array(range(1, len(fusions) + 1), dtype="Int64")
+    for number, index in zip(fusions["candidate"], fusions["_index"]):
+        for ev in candidates[int(index)].evidence:
+            ev.candidate = int(number)
 
 
 def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBoundaryIndex, contigs: ContigNames,
@@ -73,16 +130,13 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
     The aligner may have extended the NTRK alignment by up to ``snap`` bases that happen to
     match across the junction (often the AG of a splice acceptor); those bases belong to the
     partner, so the look-up tries each such shift that puts the NTRK side on an exon boundary."""
-    for ev in (ev for ev in evidence if ev.kind == "clip"):
+    for ev in (ev for ev in evidence if ev.kind == "clip" and not ev.set_aside):
         strand = ann.transcript(ev.region)["strand"]
         ntrk_is_3prime = ev.side_a.role(strand) == "3"
         bounds = set((ann.exon_starts if ntrk_is_3prime else ann.exon_ends)(ev.region).values())
         for shift in range(0, snap + 1):
-            if ev.side_a.keep == "left":
-                pos, clip = ev.side_a.pos - shift, (ev.anchor_seq[-shift:] if shift else "") + ev.clip_seq
-            else:
-                pos, clip = ev.side_a.pos + shift, ev.clip_seq + ev.anchor_seq[:shift]
-            if pos not in bounds or len(clip) - len(ev.clip_seq) != shift:
+            pos, clip = shifted_clip(ev, shift)
+            if pos not in bounds or clip is None:
                 continue
             clip_tx = clip_in_transcript_orientation(clip, strand)
             hits = index.partner(clip_tx, partner_is_5prime=ntrk_is_3prime, exclude=ev.region)
@@ -91,6 +145,7 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
                 keep_left = (hit.strand == "+") == ntrk_is_3prime  # a 5' partner keeps its 5' end
                 ev.side_a = Side(ev.side_a.chrom, pos, ev.side_a.keep)
                 ev.side_b = Side(contigs.to_bam(hit.chrom) or hit.chrom, hit.pos, "left" if keep_left else "right")
+                ev.anchor_b = len(clip)
                 break
 
 
@@ -101,15 +156,14 @@ def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation
     for cand in candidates:
         if cand.bp5 is None or cand.bp3 is None or not cand.orientation_ok:
             continue
-        partner_is_5 = cand.gene3 == cand.ntrk_gene
-        gene, chrom, bp = (cand.gene5, cand.chrom5, cand.bp5) if partner_is_5 else (cand.gene3, cand.chrom3, cand.bp3)
+        partner_is_5 = cand.ntrk_is_3prime
+        gene, chrom, bp = cand.partner()
         try:
             strand = ann.transcript(gene)["strand"]
         except KeyError:
             continue
         keep = "left" if (strand == "+") == partner_is_5 else "right"
-        ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "",
-                         cand.bp3 if partner_is_5 else cand.bp5, "right")  # fmt: skip
+        ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "", cand.ntrk_bp(), "right")
         known = {e.read_name for e in cand.evidence}
         new = [e for e in partner_clips(bam, contigs.to_bam(chrom), bp, keep, cand.ntrk_gene, ntrk_side,
                                         settings.min_clip, settings.snap) if e.read_name not in known]  # fmt: skip
@@ -120,6 +174,8 @@ def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation
 
 def evidence_frame(evidence: list[Evidence]) -> pd.DataFrame:
     frame = pd.DataFrame([ev.to_row() for ev in evidence], columns=EVIDENCE_COLUMNS)
+    for column in ("mapq_b", "anchor_b", "candidate", "pos_b"):
+        frame[column] = frame[column].astype("Int64")
     return frame.sort_values(["region", "chrom_a", "pos_a", "read_name", "flag", "kind"], kind="stable",
                              ignore_index=True)  # fmt: skip
 
@@ -128,7 +184,9 @@ EVIDENCE_SCHEMA = pa.schema(
     [("read_name", pa.string()), ("region", pa.string()), ("kind", pa.string()), ("flag", pa.int32()),
      ("mapq", pa.int32()), ("duplicate", pa.bool_()), ("fragment_key", pa.string()), ("chrom_a", pa.string()),
      ("pos_a", pa.int64()), ("keep_a", pa.string()), ("chrom_b", pa.string()), ("pos_b", pa.int64()),
-     ("keep_b", pa.string()), ("clip_seq", pa.string()), ("anchor_seq", pa.string())]
+     ("keep_b", pa.string()), ("mapq_b", pa.int32()), ("anchor_a", pa.int32()), ("anchor_b", pa.int32()),
+     ("clip_seq", pa.string()), ("anchor_seq", pa.string()), ("umi", pa.string()), ("set_aside", pa.string()),
+     ("candidate", pa.int32())]
 )  # fmt: skip
 
 
@@ -139,11 +197,13 @@ def write_evidence(frame: pd.DataFrame, path: str | Path) -> None:
 def settings_from_config(config: dict) -> CallSettings:
     """CallSettings from the workflow config (keys as in config.schema.yaml)."""
     calling = dict(config.get("calling") or {})
-    filters = FilterSettings(**{k: calling.pop(k) for k in list(calling) if k in FilterSettings.__dataclass_fields__})
+    fields = flt.FilterSettings.__dataclass_fields__
+    filters = flt.FilterSettings(**{k: calling.pop(k) for k in list(calling) if k in fields})
     return CallSettings(
         padding=int(config.get("ntrk_padding", 10_000)),
         min_clip=calling.get("min_clip", 12),
         snap=calling.get("snap_distance", 5),
         dna_window=calling.get("dna_window", 10),
+        mate_window=calling.get("mate_window", 1000),
         filters=filters,
     )

@@ -6,20 +6,40 @@ Kinds of evidence, one row per alignment record:
   discordant  the mate lies on another chromosome or outside the gene; imprecise
   clip        a soft clip of >= min_clip bases without SA tag; the partner is named later
 Secondary and QC-fail records are skipped; duplicates are kept and marked.
+
+Each record carries what the background model needs to judge it (``background.py``): the
+mapping quality and aligned length of *both* sides of the junction (a 19-base supplementary
+alignment with MAPQ 0 is a guess, not a partner), and, for a discordant pair, the mate's
+mapping quality.  Records that are not evidence of a fusion (normal splicing, intragenic,
+ambiguous mates, lone fragments) are kept with the reason in ``set_aside``: nothing is dropped
+silently.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 
 import pysam
 
 from ..loci import Region
-from .junctions import Side, sa_segments, segment_of, split_junctions
+from .junctions import Side, parse_cigar, sa_segments, segment_of, split_junctions
+
+
+class SetAside(StrEnum):
+    """Why an evidence record is not part of a candidate (the ``set_aside`` column)."""
+
+    NORMAL_SPLICING = "normal_splicing"  # exon end -> later exon start of one gene: the gene's own splicing
+    INTRAGENIC = "intragenic"  # both sides in one NTRK gene: not a fusion (and mostly RT/PCR artefacts)
+    AMBIGUOUS_MATE = "ambiguous_mate"  # a discordant pair whose mate (or read) is placed with MAPQ < min_mapq
+    LONE_FRAGMENT = "lone_fragment"  # the only fragment at its partner locus, and not a clean exon join
+    UNPLACED_CLIP = "unplaced_clip"  # a clip at no candidate's breakpoint, not backed by an agreeing clip
+
 
 EVIDENCE_COLUMNS = [
     "read_name", "region", "kind", "flag", "mapq", "duplicate", "fragment_key",
-    "chrom_a", "pos_a", "keep_a", "chrom_b", "pos_b", "keep_b", "clip_seq", "anchor_seq",
+    "chrom_a", "pos_a", "keep_a", "chrom_b", "pos_b", "keep_b", "mapq_b", "anchor_a", "anchor_b",
+    "clip_seq", "anchor_seq", "umi", "set_aside", "candidate",
 ]  # fmt: skip
 
 
@@ -36,6 +56,12 @@ class Evidence:
     side_b: Side | None  # the other side (None for a clip until its partner is found)
     clip_seq: str = ""
     anchor_seq: str = ""  # the aligned bases next to the clip (reference orientation)
+    mapq_b: int | None = None  # mapping quality of the partner side (None: not known)
+    anchor_a: int = 0  # aligned bases on the NTRK side of the junction
+    anchor_b: int | None = None  # aligned bases on the partner side (None: not a split alignment)
+    umi: str = ""  # molecular barcode (``umi.py``), empty when the library has none
+    set_aside: str = ""  # a SetAside value, or "" when the record supports a candidate
+    candidate: int | None = None  # the candidate it supports (the fusions table's ``candidate``)
 
     def to_row(self) -> dict:
         row = {k: v for k, v in asdict(self).items() if k not in ("side_a", "side_b")}
@@ -43,6 +69,17 @@ class Evidence:
         row |= dict(chrom_a=self.side_a.chrom, pos_a=self.side_a.pos, keep_a=self.side_a.keep,
                     chrom_b=b.chrom if b else None, pos_b=b.pos if b else None, keep_b=b.keep if b else None)  # fmt: skip
         return row
+
+    @property
+    def junction_mapq(self) -> int:
+        """The weaker side's mapping quality (STAR's 255 = unique counts as 60)."""
+        qualities = [self.mapq] + ([self.mapq_b] if self.mapq_b is not None else [])
+        return min(60 if q == 255 else q for q in qualities)
+
+    @property
+    def junction_anchor(self) -> int | None:
+        """The shorter side's aligned bases, for split and gapped alignments."""
+        return None if self.anchor_b is None else min(self.anchor_a, self.anchor_b)
 
 
 def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int], min_clip: int) -> list[Evidence]:
@@ -53,6 +90,21 @@ def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int]
             continue
         out += _evidence(read, region, gene_span, min_clip)
     return out
+
+
+def add_mate_mapq(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
+    """Fill in ``mapq_b`` of discordant pairs from the mate record (one indexed read each) when
+    the aligner did not write the MQ tag; a mate in a repeat has MAPQ 0-3."""
+    for ev in evidence:
+        if ev.kind != "discordant" or ev.mapq_b is not None:
+            continue
+        chrom, pos = ev.side_b.chrom, ev.side_b.pos
+        for mate in bam.fetch(chrom, pos - 1, pos):
+            if mate.query_name == ev.read_name and mate.reference_start == pos - 1 and not (
+                mate.is_secondary or mate.is_supplementary
+            ):
+                ev.mapq_b = mate.mapping_quality
+                break
 
 
 def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntrk: str, ntrk_side: Side,
@@ -67,7 +119,9 @@ def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntr
         for side, seq, anchor in _clips(read, min_clip):
             if side.keep == keep and abs(side.pos - bp) <= snap:
                 found.append(Evidence(read.query_name, ntrk, "partner_clip", read.flag, read.mapping_quality,
-                                      read.is_duplicate, _fragment_key(read), ntrk_side, side, seq, anchor))  # fmt: skip
+                                      read.is_duplicate, _fragment_key(read), ntrk_side, side, seq, anchor,
+                                      mapq_b=read.mapping_quality, anchor_a=len(seq),
+                                      anchor_b=read.query_alignment_length))  # fmt: skip
     return found
 
 
@@ -75,53 +129,74 @@ def _inside(side: Side, region: Region) -> bool:
     return side.chrom == region.contig and region.start < side.pos <= region.end
 
 
-def _evidence(read, region: Region, span: tuple[int, int], min_clip: int) -> list[Evidence]:
-    def make(kind, a, b, clip="", anchor=""):
-        return Evidence(read.query_name, region.name, kind, read.flag, read.mapping_quality, read.is_duplicate,
-                        _fragment_key(read), a, b, clip, anchor)  # fmt: skip
+def _in_gene(side: Side, region: Region, span: tuple[int, int]) -> bool:
+    return side.chrom == region.contig and span[0] <= side.pos <= span[1]
 
-    found = []
+
+def _evidence(read, region: Region, span: tuple[int, int], min_clip: int) -> list[Evidence]:
+    def make(kind, a, b, clip="", anchor="", **extra):
+        return Evidence(read.query_name, region.name, kind, read.flag, read.mapping_quality, read.is_duplicate,
+                        _fragment_key(read), a, b, clip, anchor, **extra)  # fmt: skip
+
     if read.has_tag("SA"):
-        for a, b in split_junctions([segment_of(read), *sa_segments(read)]):
-            if _inside(a, region) and not _inside(b, region):
-                found.append(make("split", a, b))
-            elif _inside(b, region) and not _inside(a, region):
-                found.append(make("split", b, a))
-            elif _inside(a, region) and _inside(b, region) and _far(a, b):
-                found.append(make("split", a, b))
-        return found
+        return [make("split", a, b, mapq_b=qb, anchor_a=la, anchor_b=lb)
+                for a, b, qb, la, lb in _split_sides(read, region, span)]  # fmt: skip
+    found = []
     cigar = read.cigarstring
     if "N" in cigar:
-        found += [make("gap", a, b) for a, b in _gaps(read, region, span)]
+        found += [make("gap", a, b, mapq_b=read.mapping_quality, anchor_a=la, anchor_b=lb)
+                  for a, b, la, lb in _gaps(read, span)]  # fmt: skip
     if not read.is_supplementary and read.is_paired and not read.mate_is_unmapped:
         mate_chrom, mate_pos = read.next_reference_name, read.next_reference_start + 1
         if mate_chrom != region.contig or not span[0] - 1000 <= mate_pos <= span[1] + 1000:
             a = Side(read.reference_name, read.reference_end if not read.is_reverse else read.reference_start + 1,
                      "left" if not read.is_reverse else "right")  # fmt: skip
             b = Side(mate_chrom, mate_pos, "right" if read.mate_is_reverse else "left")
-            found.append(make("discordant", a, b))
+            mate_mapq = read.get_tag("MQ") if read.has_tag("MQ") else None
+            found.append(make("discordant", a, b, mapq_b=mate_mapq, anchor_a=read.query_alignment_length))
     if "S" in cigar:
-        found += [make("clip", side, None, seq, anchor) for side, seq, anchor in _clips(read, min_clip)]
+        found += [make("clip", side, None, seq, anchor, anchor_a=read.query_alignment_length)
+                  for side, seq, anchor in _clips(read, min_clip)]  # fmt: skip
     return found
 
 
-def _far(a: Side, b: Side) -> bool:
-    """Both sides in one padded locus: a junction only if not a plain splice (same orientation)."""
-    return a.keep == b.keep
+def _split_sides(read, region: Region, span: tuple[int, int]):
+    """(NTRK side, other side, other side's MAPQ, aligned bases on each side) of each junction
+    of a split read that touches this NTRK locus.  Junctions with both sides in the locus are
+    kept too (normal splicing as an unspliced aligner writes it, or intragenic events): the
+    background model sets them aside, visibly."""
+    own = segment_of(read)
+    segments = [own, *sa_segments(read)]
+    ordered = sorted(segments, key=lambda s: (s.qstart, s.qend))
+    for (a, b), (sa, sb) in zip(split_junctions(segments), zip(ordered, ordered[1:])):
+        if own not in (sa, sb):
+            continue  # a junction between two other segments is reported by their own records
+        in_a, in_b = _inside(a, region), _inside(b, region)
+        if not (in_a or in_b):
+            continue
+        # the NTRK side: the one in the gene itself when both lie in the padded locus
+        first = in_a and (not in_b or _in_gene(a, region, span) or not _in_gene(b, region, span))
+        if first:
+            yield a, b, sb.mapq, sa.aligned, sb.aligned
+        else:
+            yield b, a, sa.mapq, sb.aligned, sa.aligned
 
 
-def _gaps(read, region: Region, span: tuple[int, int]):
-    """Spliced gaps with one block inside the gene and the other outside it.  A short block
-    between a soft clip and the gap is the aligner splicing a clip's first bases onto an exon
-    end; ``_clips`` takes it back, so it is not a gap here."""
+def _gaps(read, span: tuple[int, int]):
+    """Spliced gaps with one block inside the gene and the other outside it, with the aligned
+    length of the block on each side.  A short block between a soft clip and the gap is the
+    aligner splicing a clip's first bases onto an exon end; ``_clips`` takes it back, so it is
+    not a gap here."""
     ops, pos = read.cigartuples, read.reference_start + 1
     for i, (op, n) in enumerate(ops):
         if op == 3 and not (_clipped_short_block(ops, i - 1) or _clipped_short_block(ops, i + 1)):
             left, right = pos - 1, pos + n  # last base before the gap, first after it
             inside_left, inside_right = span[0] <= left <= span[1], span[0] <= right <= span[1]
             if inside_left != inside_right:
+                before = sum(m for o, m in ops[:i] if o in (0, 7, 8))
+                after = sum(m for o, m in ops[i + 1 :] if o in (0, 7, 8))
                 a, b = Side(read.reference_name, left, "left"), Side(read.reference_name, right, "right")
-                yield (a, b) if inside_left else (b, a)
+                yield (a, b, before, after) if inside_left else (b, a, after, before)
         if op in (0, 2, 3, 7, 8):
             pos += n
 
@@ -170,8 +245,37 @@ def _block_starts(read) -> list[int]:
 
 
 def _fragment_key(read) -> str:
-    """Both reads' positions and strands: identical for PCR duplicates of one fragment."""
-    this = (read.reference_name, read.reference_start, read.is_reverse)
-    mate = (read.next_reference_name, read.next_reference_start, read.mate_is_reverse) if read.is_paired else ()
+    """Both reads' unclipped 5' ends and strands (Picard MarkDuplicates' key): identical for PCR
+    duplicates of one fragment.  Unclipped, because reads clipped at a junction all start their
+    alignment at the junction."""
+    this = (read.reference_name, _unclipped_five_prime(read.reference_start, read.cigartuples, read.is_reverse),
+            read.is_reverse)  # fmt: skip
+    mate = ()
+    if read.is_paired:
+        mate_cigar = parse_cigar(read.get_tag("MC")) if read.has_tag("MC") else None
+        ops = [("MIDNSHP=X".index(op), n) for n, op in mate_cigar] if mate_cigar else None
+        mate = (read.next_reference_name, _unclipped_five_prime(read.next_reference_start, ops, read.mate_is_reverse),
+                read.mate_is_reverse)  # fmt: skip
     ends = sorted([this, mate], key=str) if mate else [this]
     return "|".join(",".join(map(str, e)) for e in ends)
+
+
+def _unclipped_five_prime(start: int, ops, reverse: bool) -> int:
+    """0-based reference position of a read's first sequenced base, clips included (the start
+    itself when the CIGAR is not known)."""
+    if not ops:
+        return start
+    if not reverse:
+        return start - _clipped(ops)
+    span = sum(n for op, n in ops if op in (0, 2, 3, 7, 8))
+    return start + span + _clipped(ops[::-1]) - 1
+
+
+def _clipped(ops) -> int:
+    """Soft- and hard-clipped bases at the start of a CIGAR (list of (op, length))."""
+    total = 0
+    for op, n in ops:
+        if op not in (4, 5):
+            break
+        total += n
+    return total

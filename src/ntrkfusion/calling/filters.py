@@ -1,18 +1,92 @@
 """Why a candidate is not a reportable NTRK fusion: every reason is named in ``filters``.
 
-Thresholds (defaults in config/config.yaml; sources in the README):
-RNA >= 5 distinct supporting fragments with >= 1 split read at the exon boundaries, >= 10
-when the breakpoints are not at exon boundaries (DRAGEN TSO500 DOUBLE_BROKEN_EXON; TST170
-LowQ < 5 unique); DNA >= 5 chimeric fragments, >= 3 for a known partner (TSO500 DNAFF);
-median MAPQ >= 20 (DRAGEN LOW_MAPQ).
+Each filter has a kind, declared once here and used by the caller and by the sample result:
+
+* support   too little evidence of the right sort: the candidate may be real but unproven;
+* mapping   the reads sit where the genome is ambiguous: it can be neither trusted nor dismissed;
+* artefact  a known mechanism of false junctions (read-through, paralogs, random short
+            placements, a lab's recurrent artefacts);
+* biology   the junction is real-looking but not a qualifying NTRK fusion (NTRK 5', kinase
+            domain lost, out of frame).
+
+Thresholds (defaults in config/config.yaml; sources in the README): RNA >= 5 distinct supporting
+fragments with >= 1 split read at the exon boundaries, >= 10 when the breakpoints are not at exon
+boundaries (DRAGEN TSO500 DOUBLE_BROKEN_EXON; TST170 LowQ < 5 unique); DNA >= 5 chimeric
+fragments, >= 3 for a known partner (TSO500 DNAFF); median MAPQ >= 20 (DRAGEN LOW_MAPQ); at
+least one split read with >= 20 aligned bases on each side (Arriba short_anchor 23 bp, DRAGEN
+rna-gf-min-anchor 25 bp; 20 keeps 2x50 bp libraries callable).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from ..annotation import Annotation
-from .cluster import NTRK
+from ..loci import NTRK_GENES
+from .naming import UNKNOWN
+
+SEPARATOR = ";"  # between filter names in the ``filters`` column
+
+
+class Kind(StrEnum):
+    SUPPORT = "support"
+    MAPPING = "mapping"
+    ARTEFACT = "artefact"
+    BIOLOGY = "biology"
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str
+    kind: Kind
+    words: str  # what it means, for a reader of the report
+    source: str
+
+
+LOW_SUPPORT = Filter("low_support", Kind.SUPPORT, "fewer distinct supporting fragments than required",
+                     "TST170 LowQ (< 5 unique); TSO500 DNA fusion filter")  # fmt: skip
+NO_SPLIT_READ = Filter("no_split_read", Kind.SUPPORT, "no read crosses the junction (pairs only)",
+                       "qc_reference section 6: >= 1 junction-spanning read")  # fmt: skip
+NOT_AT_EXON_BOUNDARY = Filter("not_at_exon_boundary", Kind.SUPPORT, "breakpoints not at exon boundaries",
+                              "DRAGEN TSO500 DOUBLE_BROKEN_EXON (>= 10 reads)")  # fmt: skip
+PARTNER_UNKNOWN = Filter("partner_unknown", Kind.SUPPORT, "the partner gene could not be identified",
+                         "set `reference` to name the partner of soft-clipped reads")  # fmt: skip
+LOW_MAPQ = Filter("low_mapq", Kind.MAPPING, "the supporting reads map ambiguously (repeats, paralogs)",
+                  "DRAGEN TSO500 LOW_MAPQ (< 20)")  # fmt: skip
+SHORT_ANCHOR = Filter("short_anchor", Kind.ARTEFACT, "no read has enough aligned bases on both sides",
+                      "Arriba short_anchor (23 bp); DRAGEN rna-gf-min-anchor (25 bp)")  # fmt: skip
+DUPLICATES_ONLY = Filter("duplicates_only", Kind.ARTEFACT, "every supporting fragment is a PCR duplicate", "-")
+READTHROUGH = Filter("readthrough", Kind.ARTEFACT, "a read-through transcript of neighbouring genes",
+                     "STAR-Fusion / Arriba practice")  # fmt: skip
+PARALOG_PAIR = Filter("paralog_pair", Kind.ARTEFACT, "both partners are NTRK genes (paralogs)", "-")
+STRAND_CONFLICT = Filter("strand_orientation_conflict", Kind.ARTEFACT,
+                         "the strands cannot make a sense fusion transcript", "-")  # fmt: skip
+IN_PANEL_OF_NORMALS = Filter("in_panel_of_normals", Kind.ARTEFACT, "seen in the laboratory's normal samples",
+                             "panel of normals (Arriba blacklist, STAR-Fusion normal-fusion lists)")  # fmt: skip
+NTRK_NOT_3PRIME = Filter("ntrk_not_3prime", Kind.BIOLOGY, "NTRK is the 5' partner (no NTRK kinase expressed)",
+                         "F1CDx biomarker rule, VICC")  # fmt: skip
+KINASE_DOMAIN_LOST = Filter("kinase_domain_lost", Kind.BIOLOGY, "the NTRK kinase domain is not kept",
+                            "VICC criticalFunctionalDomains")  # fmt: skip
+OUT_OF_FRAME = Filter("out_of_frame", Kind.BIOLOGY, "the join shifts the reading frame", "VICC readingFramePreserved")
+
+FILTERS = {f.name: f for f in (LOW_SUPPORT, NO_SPLIT_READ, NOT_AT_EXON_BOUNDARY, PARTNER_UNKNOWN, LOW_MAPQ,
+                               SHORT_ANCHOR, DUPLICATES_ONLY, READTHROUGH, PARALOG_PAIR, STRAND_CONFLICT,
+                               IN_PANEL_OF_NORMALS, NTRK_NOT_3PRIME, KINASE_DOMAIN_LOST, OUT_OF_FRAME)}  # fmt: skip
+
+
+class Class(StrEnum):
+    """What a candidate means for the sample result (the ``classification`` column)."""
+
+    QUALIFYING = "qualifying"  # passes every filter: POSITIVE
+    SUBTHRESHOLD = "subthreshold"  # only support filters, and it looks like a real NTRK junction
+    UNCERTAIN_REARRANGEMENT = "uncertain_rearrangement"  # a real NTRK junction that is not a qualifying fusion
+    AMBIGUOUS_MAPPING = "ambiguous_mapping"  # enough fragments, but only ambiguous placements
+    WEAK = "weak"  # too little, and not junction-like: no bearing on the result
+    ARTEFACT = "artefact"  # a known artefact: no bearing on the result
+
+
+CONCERNS = (Class.SUBTHRESHOLD, Class.UNCERTAIN_REARRANGEMENT, Class.AMBIGUOUS_MAPPING)
 
 
 @dataclass(frozen=True)
@@ -21,45 +95,79 @@ class FilterSettings:
     min_fragments_known_dna: int = 3
     min_fragments_off_boundary: int = 10
     min_mapq: int = 20
+    min_anchor: int = 20
     readthrough_distance: int = 100_000
 
 
-def reasons(row: dict, ann: Annotation, assay: str, s: FilterSettings) -> list[str]:
-    out = []
-    support = row["supporting_fragments"]
-    needed = s.min_fragments
-    if assay == "dna" and row["known_partner"]:
-        needed = s.min_fragments_known_dna
+def required_fragments(row: dict, assay: str, s: FilterSettings) -> int:
+    needed = s.min_fragments_known_dna if assay == "dna" and row["known_partner"] else s.min_fragments
     if row["breakpoint_type"] == "not_at_exon_boundary":
         needed = max(needed, s.min_fragments_off_boundary)
-        out.append("not_at_exon_boundary")
+    return needed
+
+
+def apply(row: dict, ann: Annotation, assay: str, s: FilterSettings) -> list[Filter]:
+    """The filters a candidate fails, in registry order."""
+    out = []
+    support = row["supporting_fragments"]
+    if row["breakpoint_type"] == "not_at_exon_boundary":
+        out.append(NOT_AT_EXON_BOUNDARY)
     if support == 0 and row["duplicate_fragments"] > 0:
-        out.append("duplicates_only")
-    elif support < needed:
-        out.append(f"low_support({support}<{needed})")
+        out.append(DUPLICATES_ONLY)
+    elif support < required_fragments(row, assay, s):
+        out.append(LOW_SUPPORT)
     if row["split_reads"] == 0:
-        out.append("no_split_read")
+        out.append(NO_SPLIT_READ)
     if row["median_mapq"] < s.min_mapq:
-        out.append(f"low_mapq({row['median_mapq']})")
-    if "unknown" in (row["gene5"], row["gene3"]):
-        out.append("partner_unknown")
-    if row["gene3"] not in NTRK:
-        out.append("ntrk_not_3prime")
+        out.append(LOW_MAPQ)
+    if row["max_anchor"] is not None and row["max_anchor"] < s.min_anchor:
+        out.append(SHORT_ANCHOR)
+    if UNKNOWN in (row["gene5"], row["gene3"]):
+        out.append(PARTNER_UNKNOWN)
+    if row["gene3"] not in NTRK_GENES:
+        out.append(NTRK_NOT_3PRIME)
     elif row["kinase_domain_retained"] is False:
-        out.append("kinase_domain_lost")
+        out.append(KINASE_DOMAIN_LOST)
     if row["in_frame"] is False:
-        out.append("out_of_frame")
-    if row["gene5"] in NTRK and row["gene3"] in NTRK:
-        out.append("paralog_pair")
+        out.append(OUT_OF_FRAME)
+    if row["gene5"] in NTRK_GENES and row["gene3"] in NTRK_GENES:
+        out.append(PARALOG_PAIR)
     if not row["orientation_ok"]:
-        out.append("strand_orientation_conflict")
+        out.append(STRAND_CONFLICT)
     if _readthrough(row, ann, s.readthrough_distance):
-        out.append("readthrough")
-    return out
+        out.append(READTHROUGH)
+    if row.get("in_panel_of_normals"):
+        out.append(IN_PANEL_OF_NORMALS)
+    return sorted(set(out), key=list(FILTERS.values()).index)
 
 
-def confidence(row: dict, filters: list[str], s: FilterSettings) -> str:
-    if filters:
+def names(found: list[Filter]) -> str:
+    return SEPARATOR.join(f.name for f in found)
+
+
+def parse(cell: str) -> list[Filter]:
+    """The filters of a ``filters`` cell written by ``names``."""
+    return [FILTERS[n] for n in cell.split(SEPARATOR) if n]
+
+
+def classify(row: dict, found: list[Filter], junction_like: bool, s: FilterSettings) -> Class:
+    """The candidate's bearing on the sample result (see ``Class``)."""
+    kinds = {f.kind for f in found}
+    if not found:
+        return Class.QUALIFYING
+    if Kind.ARTEFACT in kinds:
+        return Class.ARTEFACT
+    enough = row["supporting_fragments"] >= s.min_fragments
+    if Kind.MAPPING in kinds:
+        return Class.AMBIGUOUS_MAPPING if enough and junction_like else Class.WEAK
+    if Kind.BIOLOGY in kinds:
+        return Class.UNCERTAIN_REARRANGEMENT if enough and row["split_reads"] > 0 else Class.WEAK
+    ntrk_3prime = row["gene3"] in NTRK_GENES and row["kinase_domain_retained"] is not False
+    return Class.SUBTHRESHOLD if ntrk_3prime and junction_like else Class.WEAK
+
+
+def confidence(row: dict, found: list[Filter], s: FilterSettings) -> str:
+    if found:
         return "low"
     strong = row["supporting_fragments"] >= 2 * s.min_fragments and row["split_reads"] >= 2
     return "high" if strong or row["known_partner"] else "medium"
@@ -75,3 +183,4 @@ def _readthrough(row: dict, ann: Annotation, distance: int) -> bool:
         return False
     gap = b["tx_start"] - a["tx_end"] if a["strand"] == "+" else a["tx_start"] - b["tx_end"]
     return 0 <= gap <= distance
+

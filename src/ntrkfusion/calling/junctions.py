@@ -39,6 +39,11 @@ class Segment:
     qend: int
     mapq: int
 
+    @property
+    def aligned(self) -> int:
+        """Read bases in this alignment (the anchor a junction hangs on)."""
+        return self.qend - self.qstart
+
     def three_prime_side(self) -> Side:
         """The side at the end of this segment that comes last in the read."""
         return Side(self.chrom, self.end, "left") if not self.reverse else Side(self.chrom, self.start, "right")

@@ -27,7 +27,7 @@ def cohort(parquets: list[str | Path], out_parquet: str | Path, out_tsv: str | P
     """Every sample's fusions in one table (same schema, same order rules)."""
     frames = [table.read(p) for p in parquets]
     rows = [r for f in frames for r in f.to_dict("records")]
-    merged = table.to_frame(rows)
+    merged = table.to_frame(rows).drop(columns="_index")
     table.write(merged, out_parquet, out_tsv)
     return merged
 

@@ -38,14 +38,21 @@ FUSION_SCHEMA = pa.schema(
         ("duplicate_fragments", pa.int32()),
         ("median_mapq", pa.int32()),
         ("evidence_kinds", pa.string()),
+        ("classification", pa.string()),
+        ("candidate", pa.int32()),
+        ("locus5", pa.string()),
+        ("locus3", pa.string()),
+        ("max_anchor", pa.int32()),
+        ("required_fragments", pa.int32()),
     ]
 )
 COLUMNS = FUSION_SCHEMA.names
 
 
 def to_frame(rows: list[dict]) -> pd.DataFrame:
-    """Rows -> a frame with the schema's columns, PASS first, then by support."""
-    frame = pd.DataFrame(rows, columns=COLUMNS)
+    """Rows -> a frame with the schema's columns, PASS first, then by support.  The column
+    ``_index`` gives each row's place in ``rows``."""
+    frame = pd.DataFrame(rows, columns=COLUMNS).assign(_index=range(len(rows)))
     for field in FUSION_SCHEMA:
         if pa.types.is_integer(field.type):
             frame[field.name] = frame[field.name].astype("Int64")
@@ -53,8 +60,8 @@ def to_frame(rows: list[dict]) -> pd.DataFrame:
             frame[field.name] = frame[field.name].astype("boolean")
     if len(frame):
         frame = frame.assign(_pass=frame["filters"] != "").sort_values(
-            ["sample", "_pass", "supporting_fragments", "fusion", "breakpoint5", "breakpoint3"],
-            ascending=[True, True, False, True, True, True], na_position="last", kind="stable",
+            ["sample", "_pass", "supporting_fragments", "fusion", "breakpoint5", "breakpoint3", "locus5", "locus3"],
+            ascending=[True, True, False, True, True, True, True, True], na_position="last", kind="stable",
         ).drop(columns="_pass")  # fmt: skip
     return frame.reset_index(drop=True)
 

@@ -1,40 +1,44 @@
 """The per-sample result: POSITIVE, NEGATIVE or INDETERMINATE, with reasons in words.
 
-POSITIVE       a fusion passing every filter (NTRK 3', kinase domain kept, in frame, support):
-               stays POSITIVE whatever the QC, and carries its flags.
-INDETERMINATE  no such fusion, and: a QC flag says one could have been missed (any flag but
-               UNTESTED_REGIONS), or there is sub-threshold support for an NTRK fusion, or an
-               NTRK rearrangement that is not a qualifying fusion (out of frame, kinase domain
-               lost, NTRK 5' only), or the NTRK 3' exons are expressed far above the 5' exons.
+POSITIVE       a qualifying fusion (passes every filter: NTRK 3', kinase domain kept, in frame,
+               support): stays POSITIVE whatever the QC, and carries its flags.
+INDETERMINATE  no qualifying fusion, and: a QC flag says one could have been missed (any flag
+               but UNTESTED_REGIONS), or a candidate is a concern (``calling.filters.CONCERNS``:
+               sub-threshold evidence that looks like a real NTRK junction, an NTRK
+               rearrangement that is not a qualifying fusion, or enough fragments placed only
+               ambiguously), or the NTRK 3' exons are expressed far above the 5' exons.
 NEGATIVE       none of the above.  A DNA negative lists the NTRK introns it did not test.
+
+Weak candidates and artefacts have no bearing on the result; they stay in fusions.tsv, and the
+evidence set aside as background is counted in qc.json.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..calling.filters import CONCERNS, Class, parse
+from ..loci import NTRK_GENES
 from .flags import FAIL_FLAGS, QCSettings
 
-NTRK = ("NTRK1", "NTRK2", "NTRK3")
-ARTEFACTS = ("readthrough", "paralog_pair", "strand_orientation_conflict", "low_mapq", "duplicates_only")
-SUPPORT = ("low_support", "no_split_read", "partner_unknown", "not_at_exon_boundary")
+MAX_LISTED = 3  # concerns written out in the reasons; the rest are counted
 
 
 def decide(fusions: pd.DataFrame, flags: dict[str, list[str]], metrics: dict, assay: str,
            s: QCSettings) -> tuple[str, list[str]]:  # fmt: skip
-    passing = fusions[fusions["filters"] == ""]
-    if len(passing):
-        best = passing.iloc[0]
-        reasons = [f"{best['vicc_name']} detected ({best['supporting_fragments']} fragments)"]
+    qualifying = fusions[fusions["classification"] == Class.QUALIFYING]
+    if len(qualifying):
+        best = qualifying.iloc[0]
+        reasons = [f"{best['vicc_name']} detected ({_fragments(best['supporting_fragments'])})"]
         return "POSITIVE", reasons + _flag_reasons(flags)
     reasons, indeterminate = ["no NTRK fusion detected"], False
-    for row in fusions.itertuples():
-        why = _concern(row)
-        if why:
-            reasons.append(why)
-            indeterminate = True
+    concerns = fusions[fusions["classification"].isin([str(c) for c in CONCERNS])]
+    reasons += [_concern(row) for row in concerns.head(MAX_LISTED).itertuples()]
+    if len(concerns) > MAX_LISTED:
+        reasons.append(f"{len(concerns) - MAX_LISTED} more such candidates (fusions.tsv)")
+    indeterminate |= len(concerns) > 0
     if assay == "rna":
-        for gene in NTRK:
+        for gene in NTRK_GENES:
             ratio, depth3 = metrics.get(f"{gene}_3to5_ratio"), metrics.get(f"{gene}_3prime_depth", 0)
             if ratio is not None and ratio >= s.imbalance_ratio and depth3 >= s.imbalance_min_depth:
                 reasons.append(f"{gene} 3'/5' expression imbalance {ratio:.1f}x")
@@ -45,17 +49,20 @@ def decide(fusions: pd.DataFrame, flags: dict[str, list[str]], metrics: dict, as
     return ("INDETERMINATE" if indeterminate else "NEGATIVE"), reasons
 
 
-def _concern(row) -> str | None:
-    """Why a filtered candidate still matters, or None when it is an artefact or not NTRK."""
-    filters = row.filters.split(";")
-    names = {f.split("(")[0] for f in filters}
-    if names & set(ARTEFACTS) or not ({row.gene5, row.gene3} & set(NTRK)):
-        return None
-    if names <= set(SUPPORT) and row.gene3 in NTRK:
-        return f"sub-threshold evidence for {row.fusion} ({row.supporting_fragments} fragments; {row.filters})"
-    if row.supporting_fragments >= 3:
-        return f"NTRK rearrangement that is not a qualifying fusion: {row.fusion} ({row.filters})"
-    return None
+def _concern(row) -> str:
+    """One candidate that makes a no-call INDETERMINATE, in words."""
+    why = "; ".join(f.words for f in parse(row.filters))
+    support = _fragments(row.supporting_fragments)
+    if row.classification == Class.SUBTHRESHOLD:
+        return f"sub-threshold evidence for {row.fusion} ({support}, {row.required_fragments} needed; {why})"
+    if row.classification == Class.AMBIGUOUS_MAPPING:
+        return f"{row.fusion} supported only by ambiguously mapped reads ({support}, median MAPQ {row.median_mapq})"
+    return f"NTRK rearrangement that is not a qualifying fusion: {row.fusion} ({support}; {why})"
+
+
+def _fragments(n) -> str:
+    n = int(n)
+    return f"{n} fragment" + ("" if n == 1 else "s")
 
 
 def _flag_reasons(flags: dict[str, list[str]]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import fields
 from pathlib import Path
 
@@ -12,9 +13,9 @@ import pysam
 
 from ..annotation import load_annotation
 from ..calling import table as fusion_table
+from ..calling.filters import Class
 from ..genome import ContigNames
-from ..inspect import write_json
-from ..io import atomic_write, write_parquet
+from ..io import atomic_write, write_json, write_parquet
 from ..samplesheet import Sample
 from .dna import dna_metrics
 from .flags import ALL_FLAGS, QCSettings, qc_flags
@@ -42,7 +43,7 @@ def settings_from_config(config: dict) -> QCSettings:
 
 
 def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: str, config: dict,
-              reference: str | None = None) -> dict:  # fmt: skip
+              reference: str | None = None, evidence_parquet: str | None = None) -> dict:  # fmt: skip
     """Metrics, flags, result and reasons of one sample."""
     s = settings_from_config(config)
     ann = load_annotation(annotation)
@@ -57,7 +58,7 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
     flags = qc_flags(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s)
     fusions = fusion_table.read(fusions_parquet)
     result, reasons = decide(fusions, flags, metrics, sample.assay, s)
-    passing = fusions[fusions["filters"] == ""]
+    passing = fusions[fusions["classification"] == Class.QUALIFYING]
     best = passing.iloc[0] if len(passing) else None
     return dict(
         sample=sample.sample, assay=sample.assay, result=result, reasons=reasons,
@@ -66,8 +67,18 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
         best_fusion_name=None if best is None else best["vicc_name"],
         best_fusion_fragments=None if best is None else int(best["supporting_fragments"]),
         tumour_content=sample.tumour_content, dv200=sample.dv200, build=bam_info["build"], ntrk_reads=ntrk_reads,
-        metrics=metrics,
+        background=background(fusions, evidence_parquet), metrics=metrics,
     )  # fmt: skip
+
+
+def background(fusions: pd.DataFrame, evidence_parquet: str | Path | None) -> dict:
+    """What the caller set aside as background (by reason), and the candidates without bearing
+    on the result (by class): the audit trail behind a NEGATIVE."""
+    out = {"candidates": {c: int(n) for c, n in sorted(Counter(fusions["classification"]).items())}}
+    if evidence_parquet is not None:
+        reasons = pd.read_parquet(evidence_parquet, columns=["set_aside"])["set_aside"]
+        out["evidence_set_aside"] = {r: int(n) for r, n in sorted(Counter(reasons[reasons != ""]).items())}
+    return out
 
 
 def write_sample_qc(record: dict, path: str | Path) -> None:
