@@ -15,5 +15,6 @@ record = describe_sample(
     p.padding,
     reference=p.reference or None,
     genome_build=p.genome_build,
+    min_mapq=p.min_mapq,
 )
 write_json(record, smk.output.info)

@@ -8,6 +8,7 @@ import pysam
 import pytest
 
 from ntrkfusion.annotation import load_annotation
+from ntrkfusion.config import control_genes
 from ntrkfusion.genome import ContigNames
 from ntrkfusion.qc.coverage import UniqueReads, depth
 from ntrkfusion.qc.dna import dna_metrics, poisson_at_least
@@ -114,11 +115,13 @@ def test_flags_tumour_content_dv200_and_target_reads():
 
 def fusion_row(**kw):
     row = dict(fusion="ETV6::NTRK3", gene5="ETV6", gene3="NTRK3", filters="", supporting_fragments=12,
+               classification="qualifying", required_fragments=5, median_mapq=60,
                vicc_name="NM_001987.5(ETV6):e.5::NM_001012338.3(NTRK3):e.15")  # fmt: skip
     return row | kw
 
 
 def test_result_rule():
+    """The result depends on each candidate's classification alone (never on filter strings)."""
     s, metrics = QCSettings(), {}
     empty = pd.DataFrame(columns=list(fusion_row()))
     assert decide(empty, {}, metrics, "rna", s) == ("NEGATIVE", ["no NTRK fusion detected"])
@@ -127,11 +130,18 @@ def test_result_rule():
     positive = pd.DataFrame([fusion_row()])
     result, reasons = decide(positive, low_tc, metrics, "rna", s)
     assert result == "POSITIVE" and reasons[-1] == "tumour content 5% < 20%"  # keeps its flags
-    weak = pd.DataFrame([fusion_row(filters="low_support(2<5)", supporting_fragments=2)])
-    assert decide(weak, {}, metrics, "rna", s)[0] == "INDETERMINATE"
+    weak = pd.DataFrame([fusion_row(filters="low_support", supporting_fragments=2, classification="subthreshold")])
+    result, reasons = decide(weak, {}, metrics, "rna", s)
+    assert result == "INDETERMINATE" and reasons[1] == (
+        "sub-threshold evidence for ETV6::NTRK3 (2 fragments, 5 needed; "
+        "fewer distinct supporting fragments than required)")  # fmt: skip
     readthrough = pd.DataFrame([fusion_row(fusion="NTRK1::PEAR1", gene5="NTRK1", gene3="PEAR1",
-                                           filters="ntrk_not_3prime;readthrough")])  # fmt: skip
+                                           filters="ntrk_not_3prime;readthrough", classification="artefact")])  # fmt: skip
     assert decide(readthrough, {}, metrics, "rna", s)[0] == "NEGATIVE"
+    many = pd.DataFrame([fusion_row(filters="low_support", supporting_fragments=2, classification="subthreshold",
+                                    fusion=f"G{i}::NTRK3") for i in range(7)])  # fmt: skip
+    result, reasons = decide(many, {}, metrics, "rna", s)
+    assert result == "INDETERMINATE" and len(reasons) == 5 and reasons[-1] == "4 more such candidates (fusions.tsv)"
     untested = {"UNTESTED_REGIONS": ["not baited: NTRK3 introns 1-19"]}
     assert decide(empty, untested, {}, "dna", s) == ("NEGATIVE", ["no NTRK fusion detected",
                                                                   "not baited: NTRK3 introns 1-19"])  # fmt: skip
@@ -151,7 +161,7 @@ def test_rna_counts_on_a_small_bam(bam_factory):
     reads.append(Read("GAPDHdup", "chr12", int(ANN.exons("GAPDH").sort_values("exon_number").iloc[-1]["start"]) + 1,
                       "30M"))  # same position as GAPDH0: a duplicate
     bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
-    m = rna_metrics(bam, ANN, ContigNames(tuple(bam.references)), min_gene_reads=10)
+    m = rna_metrics(bam, ANN, ContigNames(tuple(bam.references)), min_gene_reads=10, control_genes=control_genes(None))
     assert m["mapped_reads"] == 26
     assert m["housekeeping_expressed"] == "2/10" and m["housekeeping_reads"] == 26
     assert m["duplicate_rate"] == pytest.approx(1 / 26)

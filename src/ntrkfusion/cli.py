@@ -51,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("--out", type=Path, help="folder for evidence.parquet, fusions.parquet, fusions.tsv")
     call.set_defaults(func=_call)
 
+    pon = sub.add_parser("build-pon", help="a panel of normals from the laboratory's known-negative BAMs")
+    pon.add_argument("samples", type=Path, help="sample sheet of known-negative samples (the usual columns)")
+    pon.add_argument("--out", required=True, type=Path, help="the panel of normals to write (TSV)")
+    pon.add_argument("--config", type=Path, help="workflow config whose calling settings to use (default: defaults)")
+    pon.add_argument("--min-samples", type=int, default=2,
+                     help="keep what is seen in at least this many normals (default 2: recurrent)")  # fmt: skip
+    pon.add_argument("--reference", help="genome FASTA (needed for CRAM)")
+    pon.add_argument("--genome-build", default="auto", help="auto (default), GRCh38 or GRCh37")
+    pon.set_defaults(func=_build_pon)
+
     from .simulate.cli import add_parser as add_simulate
 
     add_simulate(sub)
@@ -91,6 +101,23 @@ def _call(args) -> int:
                  tsv=out / f"{name}.fusions.tsv")  # fmt: skip
     result = call_to_files(info.bam, name, args.assay, info.build, {}, files, reference=args.reference)
     print(summary(result, name))
+    return 0
+
+
+def _build_pon(args) -> int:
+    from .bam_input import inspect_samples
+    from .calling.stage import build_panel_of_normals
+    from .config import load_config
+    from .samplesheet import read_samples
+
+    if args.min_samples < 1:
+        raise UserError("build-pon: --min-samples must be at least 1")
+    config = load_config(args.config)
+    samples = read_samples(args.samples)
+    infos = inspect_samples(samples, reference=args.reference, genome_build=args.genome_build)
+    normals = [(i.sample, i.bam, i.assay, i.build) for i in infos]
+    table = build_panel_of_normals(normals, config, args.out, args.min_samples, reference=args.reference)
+    print(f"{args.out}: {len(table)} sites seen in >= {args.min_samples} of {len(normals)} normals")
     return 0
 
 

@@ -1,15 +1,29 @@
-"""Check the workflow configuration against its JSON schema, one line per problem."""
+"""The workflow configuration: checked against its JSON schema (one line per problem), and the
+one place every default lives (``workflow/schemas/config.schema.yaml``).  The settings classes
+of the caller and of QC take their defaults from here, so a threshold is written once.
+"""
 
 from __future__ import annotations
 
-import jsonschema
+import copy
+from functools import lru_cache
+from pathlib import Path
 
+import jsonschema
+import yaml
+
+from .errors import UserError
 from .samplesheet import load_schema
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict:
+    return load_schema("config.schema.yaml")
 
 
 def config_problems(config: dict) -> list[str]:
     """Every way ``config`` breaks workflow/schemas/config.schema.yaml, one line each."""
-    validator = jsonschema.Draft202012Validator(load_schema("config.schema.yaml"))
+    validator = jsonschema.Draft202012Validator(_schema())
     problems = []
     for err in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
         key = ".".join(map(str, err.path)) or "-"
@@ -18,3 +32,82 @@ def config_problems(config: dict) -> list[str]:
         else:
             problems.append(f"config key {key}: {err.message}")
     return problems
+
+
+def default(*keys: str):
+    """The schema's default of a config key, e.g. ``default("calling", "min_mapq")``."""
+    node = _schema()
+    for key in keys:
+        node = node["properties"][key]
+    return copy.deepcopy(node["default"])
+
+
+def with_defaults(config: dict) -> dict:
+    """A copy of ``config`` with every default of the schema filled in, nested sections too."""
+
+    def fill(node: dict, value: dict) -> dict:
+        out = dict(value)
+        for key, prop in node.get("properties", {}).items():
+            if key not in out and "default" in prop:
+                out[key] = copy.deepcopy(prop["default"])
+            if prop.get("type") == "object" and isinstance(out.get(key), dict):
+                out[key] = fill(prop, out[key])
+        return out
+
+    return fill(_schema(), config)
+
+
+def load_config(path: str | Path | None) -> dict:
+    """A config file as the workflow would use it (checked, defaults filled); none: the defaults.
+    ``samples`` is not needed outside the workflow."""
+    config: dict = {}
+    if path is not None:
+        try:
+            config = yaml.safe_load(Path(path).read_text()) or {}
+        except (OSError, yaml.YAMLError) as err:
+            raise UserError(f"config {path}: cannot be read ({err})") from None
+        if not isinstance(config, dict):
+            raise UserError(f"config {path}: not a mapping of keys to values")
+    config = {"samples": "-", **config}
+    problems = config_problems(config)
+    if problems:
+        raise UserError(problems)
+    return with_defaults(config)
+
+
+def file_problems(config: dict) -> list[str]:
+    """The files the config names, checked before any job: one line per problem."""
+    problems = []
+    if config.get("panel_of_normals"):
+        from .calling.pon import PanelOfNormals
+
+        try:
+            PanelOfNormals.load(config["panel_of_normals"])
+        except UserError as err:
+            problems += err.problems
+    if config.get("housekeeping_genes"):
+        try:
+            control_genes(config["housekeeping_genes"])
+        except UserError as err:
+            problems += err.problems
+    return problems
+
+
+def control_genes(path: str | Path | None) -> list[str]:
+    """The RNA control (housekeeping) genes: the lab's TSV with a ``gene`` column, or the
+    bundled list (``resources/curated/housekeeping_genes.tsv``)."""
+    import pandas as pd
+
+    from .paths import RESOURCES
+
+    path = Path(path) if path else RESOURCES / "curated/housekeeping_genes.tsv"
+    try:
+        table = pd.read_csv(path, sep="\t", comment="#", dtype=str)
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise UserError(f"housekeeping_genes {path}: cannot be read as a TSV ({err})") from None
+    if "gene" not in table.columns:
+        raise UserError(f"housekeeping_genes {path}: needs a column named 'gene'")
+    genes = sorted({g.strip() for g in table["gene"].dropna() if g.strip()})
+    if not genes:
+        raise UserError(f"housekeeping_genes {path}: lists no gene")
+    return genes

@@ -14,6 +14,7 @@ import pysam
 
 from .annotation import load_annotation
 from .bam_input import inspect_sample
+from .config import default
 from .genome import ContigNames
 from .io import atomic_write
 from .loci import count_reads, ntrk_regions
@@ -26,9 +27,11 @@ SUMMARY_COLUMNS = [
 
 
 def describe_sample(
-    sample: Sample, annotation: str, padding: int, reference: str | None = None, genome_build: str | None = None
+    sample: Sample, annotation: str, padding: int, reference: str | None = None, genome_build: str | None = None,
+    min_mapq: int = default("calling", "min_mapq"),
 ) -> dict:
-    """The BAM checks plus primary-read counts over each padded NTRK locus."""
+    """The BAM checks plus primary-read counts over each padded NTRK locus (and how many of
+    them map ambiguously, MAPQ < ``min_mapq``)."""
     custom = genome_build not in (None, "", "auto", "GRCh38", "GRCh37")
     info = inspect_sample(sample, reference=reference, genome_build=genome_build, custom_annotation=custom)
     ann = load_annotation(annotation if custom else info.build)
@@ -36,7 +39,7 @@ def describe_sample(
     with pysam.AlignmentFile(info.bam, index_filename=info.index, reference_filename=reference) as bam:
         regions = ntrk_regions(ann, ContigNames(tuple(bam.references)), padding)
         for region in regions:
-            record[f"{region.name}_reads"] = count_reads(bam, region)
+            record[f"{region.name}_reads"], record[f"{region.name}_low_mapq_reads"] = count_reads(bam, region, min_mapq)
             record[f"{region.name}_region"] = str(region)
     return record
 

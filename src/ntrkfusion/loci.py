@@ -37,10 +37,13 @@ def ntrk_regions(annotation: Annotation, contigs: ContigNames, padding: int) -> 
     return regions
 
 
-def count_reads(bam: pysam.AlignmentFile, region: Region) -> int:
-    """Primary, mapped, non-QC-fail reads over a region, through the index."""
-
-    def keep(read: pysam.AlignedSegment) -> bool:
-        return not (read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_qcfail)
-
-    return sum(1 for read in bam.fetch(region.contig, region.start, region.end) if keep(read))
+def count_reads(bam: pysam.AlignmentFile, region: Region, min_mapq: int) -> tuple[int, int]:
+    """Primary, mapped, non-QC-fail reads over a region, through the index, and how many of
+    them are placed ambiguously (MAPQ < min_mapq; STAR's 255 means unique)."""
+    total = ambiguous = 0
+    for read in bam.fetch(region.contig, region.start, region.end):
+        if read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_qcfail:
+            continue
+        total += 1
+        ambiguous += read.mapping_quality < min_mapq
+    return total, ambiguous

@@ -26,6 +26,7 @@ rule call_fusions:
         index=get_bam_index,
         annotation=get_annotation_tables,
         boundaries=get_exon_boundaries,
+        panel_of_normals=config["panel_of_normals"] or [],
     output:
         evidence="results/{sample}/evidence.parquet",
         parquet="results/{sample}/fusions.parquet",

@@ -11,7 +11,7 @@ from snakemake.utils import validate
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
 from ntrkfusion.bam_input import inspect_samples
-from ntrkfusion.config import config_problems
+from ntrkfusion.config import config_problems, file_problems
 from ntrkfusion.errors import UserError
 from ntrkfusion.paths import bundled_annotation_dir
 from ntrkfusion.samplesheet import read_samples
@@ -25,6 +25,8 @@ def _stop(problems):
 if config_problems(config):
     _stop(config_problems(config))
 validate(config, schema="../schemas/config.schema.yaml")  # fills in the defaults
+if file_problems(config):
+    _stop(file_problems(config))
 
 CUSTOM_ANNOTATION = bool(config["annotation_gtf"])
 

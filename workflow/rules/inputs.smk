@@ -20,6 +20,7 @@ rule inspect_bam:
         padding=config["ntrk_padding"],
         reference=config["reference"],
         genome_build=config["genome_build"],
+        min_mapq=config["calling"]["min_mapq"],
     script:
         "../../scripts/inspect_bam.py"
 

@@ -7,6 +7,7 @@ rule sample_qc:
         fusions="results/{sample}/fusions.parquet",
         evidence="results/{sample}/evidence.parquet",
         panel_bed=get_panel_bed,
+        housekeeping_genes=config["housekeeping_genes"] or [],
     output:
         qc="results/{sample}/qc.json",
     log:

@@ -219,6 +219,10 @@ class Clusterer:
         return self._group_pairs(loose)
 
     def _pair_target(self, cands: list[Candidate], pair: Candidate, ev: Evidence) -> Candidate | None:
+        """The precise candidate a discordant pair belongs to.  RNA: one whose partner is the
+        gene of the mate's exon, or that lies near the mate (introns make genomic distance
+        meaningless).  DNA: the fragment must fit the breakpoints: both reads on the kept
+        sides, and their distances to the breakpoints summing to no more than a fragment."""
         gene, chrom, pos = pair.partner()
         same = []
         for c in cands:
@@ -227,7 +231,11 @@ class Clusterer:
             c_gene, c_chrom, c_pos = c.partner()
             if c_chrom is None or c_pos is None:
                 continue
-            named = gene not in NO_GENE and self.assay == "rna"  # RNA: anywhere in the partner's exons
+            if self.assay == "dna":
+                if _fits(c, ev, self.s.mate_window):
+                    same.append(c)
+                continue
+            named = gene not in NO_GENE
             if (named and c_gene == gene) or (c_chrom == chrom and abs(c_pos - pos) <= self.s.mate_window):
                 same.append(c)
         return max(same, key=lambda c: (len(c.fragments()), _order(c.key))) if same else None
@@ -242,7 +250,9 @@ class Clusterer:
             by_locus.setdefault((ev.region, cand.gene5, cand.gene3, cand.orientation_ok, place), []).append((cand, ev))
         out = []
         for (_, _, _, _, place), members in sorted(by_locus.items(), key=lambda kv: _order(kv[0])):
-            groups = [members] if place[0] == "gene" else self._by_distance(members)
+            groups = [members] if place[0] == "gene" else self._by_distance(members, lambda m: m[0].partner()[2])
+            if self.assay == "dna":  # a DNA junction has one place on the NTRK side too
+                groups = [g for group in groups for g in self._by_distance(group, lambda m: m[1].side_a.pos)]
             for group in groups:
                 cand = group[0][0]
                 cand.bp5 = cand.bp3 = None
@@ -251,12 +261,12 @@ class Clusterer:
                 out.append(cand)
         return out
 
-    def _by_distance(self, members):
-        """Single-linkage groups of mates within ``mate_window`` bases."""
-        members = sorted(members, key=lambda m: (m[0].partner()[2], m[1].read_name))
+    def _by_distance(self, members, position):
+        """Single-linkage groups of members whose ``position`` lies within ``mate_window``."""
+        members = sorted(members, key=lambda m: (position(m), m[1].read_name))
         groups, last = [], None
         for m in members:
-            pos = m[0].partner()[2]
+            pos = position(m)
             if last is None or pos - last > self.s.mate_window:
                 groups.append([])
             groups[-1].append(m)
@@ -281,6 +291,24 @@ class Clusterer:
 
 def _canon(chrom: str) -> str:
     return canonical_contig(chrom)
+
+
+def _fits(cand: Candidate, ev: Evidence, max_fragment: int) -> bool:
+    """Could a DNA fragment with these two reads span the candidate's junction?  Each read lies
+    on the side its breakpoint keeps, and the two distances add up to at most a fragment."""
+    ntrk_bp = cand.ntrk_bp()
+    _, chrom, partner_bp = cand.partner()
+    ntrk_side, mate = ev.side_a, ev.side_b
+    ntrk_keep = "left" if ntrk_side.keep == "left" else "right"
+
+    def distance(side: Side, bp: int, keep: str) -> int | None:
+        gap = bp - side.pos if keep == "left" else side.pos - bp
+        return gap if gap >= -20 else None  # a few bases past the breakpoint: clipped ends
+
+    # the NTRK read points at the junction: its kept side is the NTRK breakpoint's kept side
+    d1 = distance(ntrk_side, ntrk_bp, ntrk_keep)
+    d2 = distance(mate, partner_bp, mate.keep) if _canon(mate.chrom) == chrom else None
+    return d1 is not None and d2 is not None and d1 + d2 <= max_fragment
 
 
 def _order(key: tuple) -> tuple:

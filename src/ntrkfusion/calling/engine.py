@@ -17,6 +17,7 @@ import pyarrow as pa
 import pysam
 
 from ..annotation import Annotation
+from ..config import default, with_defaults
 from ..genome import ContigNames
 from ..io import write_parquet
 from ..loci import NTRK_GENES, ntrk_regions
@@ -24,20 +25,23 @@ from . import filters as flt
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
 from .cluster import Candidate, ClusterSettings, Clusterer, count_fragments, loci
 from .describe import describe
-from .evidence import EVIDENCE_COLUMNS, Evidence, add_mate_mapq, extract, partner_clips
+from .evidence import EVIDENCE_COLUMNS, Evidence, SetAside, add_mate_mapq, extract, partner_clips
 from .junctions import Side
 from .naming import NO_GENE, UNKNOWN
+from .pon import PanelOfNormals
 from .splicing import consensus_boundaries, set_aside_same_gene, set_aside_spliced_clips, shifted_clip
 from .table import to_frame
 
 
 @dataclass
 class CallSettings:
-    padding: int = 10_000
-    min_clip: int = 12
-    snap: int = 5
-    dna_window: int = 10
-    mate_window: int = 1000
+    """How evidence is read and clustered; defaults from the config schema."""
+
+    padding: int = default("ntrk_padding")
+    min_clip: int = default("calling", "min_clip")
+    snap: int = default("calling", "snap_distance")
+    dna_window: int = default("calling", "dna_window")
+    mate_window: int = default("calling", "mate_window")
     filters: flt.FilterSettings = field(default_factory=flt.FilterSettings)
 
     def clustering(self) -> ClusterSettings:
@@ -52,9 +56,11 @@ class CallResult:
 
 
 def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, reference: str | None = None,
-                settings: CallSettings | None = None, boundaries: pd.DataFrame | None = None) -> CallResult:  # fmt: skip
+                settings: CallSettings | None = None, boundaries: pd.DataFrame | None = None,
+                pon: PanelOfNormals | None = None) -> CallResult:  # fmt: skip
     """Call one sample.  With a ``reference`` (or its precomputed exon ``boundaries`` table),
-    soft-clipped RNA reads get their partner named; without, they stay partner-unknown."""
+    soft-clipped RNA reads get their partner named; without, they stay partner-unknown.  With a
+    panel of normals, candidates it holds are filtered ``in_panel_of_normals``."""
     settings = settings or CallSettings()
     with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
         contigs = ContigNames(tuple(bam.references))
@@ -79,21 +85,41 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
         candidates = clusterer.cluster(evidence)
         if assay == "rna":
             evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings)
-    rows = [_row(cand, sample, assay, ann, clusterer, settings.filters) for cand in candidates]
+    window = settings.snap if assay == "rna" else settings.dna_window
+    rows = [_row(cand, sample, assay, ann, clusterer, settings.filters,
+                 pon is not None and pon.matches(cand, window)) for cand in candidates]  # fmt: skip
+    rows, candidates = _without_minor_clusters(rows, candidates, settings.filters)
     fusions = to_frame(rows)
     _number_candidates(fusions, candidates)
     return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"))
 
 
 def _row(cand: Candidate, sample: str, assay: str, ann: Annotation, clusterer: Clusterer,
-         s: flt.FilterSettings) -> dict:  # fmt: skip
-    row = dict(sample=sample, assay=assay, orientation_ok=cand.orientation_ok)
+         s: flt.FilterSettings, in_pon: bool) -> dict:  # fmt: skip
+    row = dict(sample=sample, assay=assay, orientation_ok=cand.orientation_ok, in_panel_of_normals=in_pon)
     row |= describe(cand, ann, assay) | count_fragments(cand) | loci(cand)
     found = flt.apply(row, ann, assay, s)
     row |= dict(filters=flt.names(found), confidence=flt.confidence(row, found, s),
                 required_fragments=flt.required_fragments(row, assay, s),
                 classification=str(flt.classify(row, found, junction_like(cand, row, assay, clusterer), s)))  # fmt: skip
     return row
+
+
+def _without_minor_clusters(rows: list[dict], candidates: list[Candidate], s: flt.FilterSettings):
+    """The table lists candidates, not noise: a weak or artefact cluster with fewer than
+    ``min_fragments`` fragments has no bearing on the result and is not worth a row; its
+    evidence is marked MINOR_CLUSTER (and counted in qc.json)."""
+    keep = []
+    for row, cand in zip(rows, candidates):
+        minor = row["classification"] in (flt.Class.WEAK, flt.Class.ARTEFACT) and (
+            row["supporting_fragments"] < s.min_fragments
+        )
+        if minor:
+            for ev in cand.evidence:
+                ev.set_aside = SetAside.MINOR_CLUSTER
+        else:
+            keep.append((row, cand))
+    return [r for r, _ in keep], [c for _, c in keep]
 
 
 def junction_like(cand: Candidate, row: dict, assay: str, clusterer: Clusterer) -> bool:
@@ -195,15 +221,9 @@ def write_evidence(frame: pd.DataFrame, path: str | Path) -> None:
 
 
 def settings_from_config(config: dict) -> CallSettings:
-    """CallSettings from the workflow config (keys as in config.schema.yaml)."""
-    calling = dict(config.get("calling") or {})
-    fields = flt.FilterSettings.__dataclass_fields__
-    filters = flt.FilterSettings(**{k: calling.pop(k) for k in list(calling) if k in fields})
-    return CallSettings(
-        padding=int(config.get("ntrk_padding", 10_000)),
-        min_clip=calling.get("min_clip", 12),
-        snap=calling.get("snap_distance", 5),
-        dna_window=calling.get("dna_window", 10),
-        mate_window=calling.get("mate_window", 1000),
-        filters=filters,
-    )
+    """CallSettings from the workflow config (keys as in config.schema.yaml; missing: defaults)."""
+    config = with_defaults(config)
+    calling = config["calling"]
+    filters = flt.FilterSettings(**{k: calling[k] for k in flt.FilterSettings.__dataclass_fields__})
+    return CallSettings(padding=config["ntrk_padding"], min_clip=calling["min_clip"], snap=calling["snap_distance"],
+                        dna_window=calling["dna_window"], mate_window=calling["mate_window"], filters=filters)  # fmt: skip

@@ -34,6 +34,7 @@ class SetAside(StrEnum):
     AMBIGUOUS_MATE = "ambiguous_mate"  # a discordant pair whose mate (or read) is placed with MAPQ < min_mapq
     LONE_FRAGMENT = "lone_fragment"  # the only fragment at its partner locus, and not a clean exon join
     UNPLACED_CLIP = "unplaced_clip"  # a clip at no candidate's breakpoint, not backed by an agreeing clip
+    MINOR_CLUSTER = "minor_cluster"  # a cluster too small to matter (weak or artefact, < min_fragments)
 
 
 EVIDENCE_COLUMNS = [
@@ -148,7 +149,8 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int) -> lis
                   for a, b, la, lb in _gaps(read, span)]  # fmt: skip
     if not read.is_supplementary and read.is_paired and not read.mate_is_unmapped:
         mate_chrom, mate_pos = read.next_reference_name, read.next_reference_start + 1
-        if mate_chrom != region.contig or not span[0] - 1000 <= mate_pos <= span[1] + 1000:
+        far = abs(mate_pos - read.reference_start - 1) > NEAR_MATE  # not a plain pair beside the gene
+        if mate_chrom != region.contig or (far and not span[0] - NEAR_MATE <= mate_pos <= span[1] + NEAR_MATE):
             a = Side(read.reference_name, read.reference_end if not read.is_reverse else read.reference_start + 1,
                      "left" if not read.is_reverse else "right")  # fmt: skip
             b = Side(mate_chrom, mate_pos, "right" if read.mate_is_reverse else "left")
@@ -208,6 +210,7 @@ def _clipped_short_block(ops, i: int) -> bool:
     return (i == 1 and ops[0][0] == 4) or (i == len(ops) - 2 and ops[-1][0] == 4)
 
 
+NEAR_MATE = 1000  # a mate within this many bases of the gene, or of its read, is an ordinary pair
 SHORT_BLOCK = 20  # an aligned block this short, between a clip and a splice, belongs to the clip
 
 

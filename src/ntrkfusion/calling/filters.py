@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..annotation import Annotation
+from ..config import default
 from ..loci import NTRK_GENES
 from .naming import UNKNOWN
 
@@ -91,12 +92,14 @@ CONCERNS = (Class.SUBTHRESHOLD, Class.UNCERTAIN_REARRANGEMENT, Class.AMBIGUOUS_M
 
 @dataclass(frozen=True)
 class FilterSettings:
-    min_fragments: int = 5
-    min_fragments_known_dna: int = 3
-    min_fragments_off_boundary: int = 10
-    min_mapq: int = 20
-    min_anchor: int = 20
-    readthrough_distance: int = 100_000
+    """Thresholds of the filters; defaults from the config schema (``calling``)."""
+
+    min_fragments: int = default("calling", "min_fragments")
+    min_fragments_known_dna: int = default("calling", "min_fragments_known_dna")
+    min_fragments_off_boundary: int = default("calling", "min_fragments_off_boundary")
+    min_mapq: int = default("calling", "min_mapq")
+    min_anchor: int = default("calling", "min_anchor")
+    readthrough_distance: int = default("calling", "readthrough_distance")
 
 
 def required_fragments(row: dict, assay: str, s: FilterSettings) -> int:

@@ -9,6 +9,7 @@ import pandas as pd
 from ..annotation import load_annotation
 from . import table
 from .engine import CallResult, call_sample, settings_from_config, write_evidence
+from .pon import PanelOfNormals
 
 
 def call_to_files(bam: str, sample: str, assay: str, annotation: str, config: dict, out: dict,
@@ -16,8 +17,11 @@ def call_to_files(bam: str, sample: str, assay: str, annotation: str, config: di
     """Call one sample and write evidence.parquet, fusions.parquet and fusions.tsv."""
     ann = load_annotation(annotation)
     bounds = pd.read_parquet(boundaries) if boundaries else None
+    pon = None
+    if config.get("panel_of_normals"):
+        pon = PanelOfNormals.load(config["panel_of_normals"]).restricted(assay, ann.build)
     result = call_sample(bam, sample, assay, ann, reference=reference, settings=settings_from_config(config),
-                         boundaries=bounds)  # fmt: skip
+                         boundaries=bounds, pon=pon)  # fmt: skip
     write_evidence(result.evidence, out["evidence"])
     table.write(result.fusions, out["parquet"], out["tsv"])
     return result
@@ -43,3 +47,22 @@ def summary(result: CallResult, sample: str) -> str:
                      f"discordant={r.discordant_pairs} fragments={r.supporting_fragments}  "
                      f"in_frame={r.in_frame} kinase={r.kinase_domain_retained}  {status}")  # fmt: skip
     return "\n".join(lines)
+
+
+def build_panel_of_normals(normals: list[tuple[str, str, str, str]], config: dict, out: str | Path,
+                           min_samples: int, reference: str | None = None) -> pd.DataFrame:  # fmt: skip
+    """``normals``: (sample, BAM path, assay, annotation) of known-negative samples; one table
+    with the rows of each assay and genome build."""
+    from ..io import atomic_write
+    from . import pon
+
+    settings = settings_from_config(config)
+    groups: dict[tuple[str, str], list[pd.DataFrame]] = {}
+    for sample, bam, assay, annotation in normals:
+        ann = load_annotation(annotation)
+        result = call_sample(bam, sample, assay, ann, reference=reference, settings=settings)
+        groups.setdefault((assay, ann.build), []).append(pon.sites(result.evidence, settings.mate_window))
+    tables = [pon.build(sites, build, assay, min_samples) for (assay, build), sites in sorted(groups.items())]
+    table = pd.concat(tables, ignore_index=True) if tables else pon.build([], "", "", min_samples)
+    atomic_write(out, table.to_csv(sep="\t", index=False, lineterminator="\n"))
+    return table

@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pysam
 
 from ..annotation import Annotation
@@ -60,7 +61,8 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         contig = contigs.to_bam(chrom)
         parts = [depth(bam, contig, int(s), int(e), unique) for s, e in zip(exons["start"], exons["end"])]
         per_exon[gene] = [[int(n), round(float(p.mean()), 2)] for n, p in zip(exons["exon_number"], parts)]
-        gene_exon = np.concatenate(parts)
+        sequenced = [p[mask] for p, mask in zip(parts, _sequenced(ann.transcript(gene), exons, bed))]
+        gene_exon = np.concatenate(sequenced) if sum(map(len, sequenced)) else np.concatenate(parts)
         exon_depths.append(gene_exon)
         genes[gene] = dict(chrom=chrom, contig=contig, exon_median=float(np.median(gene_exon)),
                            start=int(exons["start"].min()), end=int(exons["end"].max()))  # fmt: skip
@@ -92,6 +94,24 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         ntrk_exon_depth=per_exon,
         ntrk_first_kinase_exon={g: ann.kinase_domain(g).first_exon for g in NTRK},
     )
+
+
+def _sequenced(tx, exons, bed: list[tuple[str, int, int]]) -> list[np.ndarray]:
+    """Per exon, the bases a panel sequences: the coding part (a 17 kb 3' UTR is baited by no
+    panel), and within the panel's targets when its BED is given."""
+    masks = []
+    for start, end in zip(exons["start"].astype(int), exons["end"].astype(int)):
+        pos = np.arange(start, end)
+        coding = not pd.isna(tx["cds_start"])
+        mask = (pos >= tx["cds_start"]) & (pos < tx["cds_end"]) if coding else np.ones(len(pos), dtype=bool)
+        if bed:
+            baited = np.zeros(len(pos), dtype=bool)
+            for c, s, e in bed:
+                if c == tx["chrom"] and s < end and e > start:
+                    baited[max(s, start) - start : min(e, end) - start] = True
+            mask &= baited
+        masks.append(mask)
+    return masks
 
 
 def _insert_size(bam, genes: dict) -> float | None:

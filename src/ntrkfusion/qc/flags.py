@@ -10,6 +10,9 @@ Defaults (config ``qc``) and their sources, qc_reference.md sections 1 and 5:
   J Mol Diagn 2023).
 - LOW_LIBRARY_COMPLEXITY: duplicate rate above max_duplicate_rate (pipeline default).
 - NO_TARGET_READS: fewer than min_target_reads primary reads in the three NTRK loci.
+- LOW_MAPPING_QUALITY: more than max_low_mapq_fraction of the reads in the NTRK loci map
+  ambiguously (MAPQ < calling.min_mapq): a fusion there would be filtered low_mapq, so a no-call
+  cannot be trusted (pipeline default 50 %; e.g. a BAM realigned by an aligner that caps MAPQ).
 - UNTESTED_REGIONS: DNA: NTRK introns the panel does not bait.
 """
 
@@ -17,24 +20,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FAIL_FLAGS = ("LOW_TUMOUR_CONTENT", "DEGRADED_RNA", "LOW_COVERAGE", "LOW_LIBRARY_COMPLEXITY", "NO_TARGET_READS")
+from ..config import default
+
+FAIL_FLAGS = ("LOW_TUMOUR_CONTENT", "DEGRADED_RNA", "LOW_COVERAGE", "LOW_LIBRARY_COMPLEXITY", "NO_TARGET_READS",
+              "LOW_MAPPING_QUALITY")  # fmt: skip
 ALL_FLAGS = FAIL_FLAGS + ("UNTESTED_REGIONS",)
 
 
 @dataclass(frozen=True)
 class QCSettings:
-    min_tumour_content: float = 20.0
-    min_fragment_length: float = 80.0
-    min_dv200: float = 20.0
-    warn_dv200: float = 30.0
-    min_dna_depth: float = 250.0
-    min_housekeeping_fraction: float = 0.7
-    min_gene_reads: int = 10
-    max_duplicate_rate: float = 0.6
-    min_target_reads: int = 10
-    min_detectability: float = 0.95
-    imbalance_ratio: float = 5.0
-    imbalance_min_depth: float = 10.0
+    """QC thresholds; defaults from the config schema (``qc``)."""
+
+    min_tumour_content: float = default("qc", "min_tumour_content")
+    min_fragment_length: float = default("qc", "min_fragment_length")
+    min_dv200: float = default("qc", "min_dv200")
+    warn_dv200: float = default("qc", "warn_dv200")
+    min_dna_depth: float = default("qc", "min_dna_depth")
+    min_housekeeping_fraction: float = default("qc", "min_housekeeping_fraction")
+    min_gene_reads: int = default("qc", "min_gene_reads")
+    max_duplicate_rate: float = default("qc", "max_duplicate_rate")
+    min_target_reads: int = default("qc", "min_target_reads")
+    min_detectability: float = default("qc", "min_detectability")
+    imbalance_ratio: float = default("qc", "imbalance_ratio")
+    imbalance_min_depth: float = default("qc", "imbalance_min_depth")
+    max_low_mapq_fraction: float = default("qc", "max_low_mapq_fraction")
 
 
 def qc_flags(assay: str, metrics: dict, tumour_content: float | None, dv200: float | None,
@@ -51,6 +60,10 @@ def qc_flags(assay: str, metrics: dict, tumour_content: float | None, dv200: flo
         add("LOW_TUMOUR_CONTENT", f"tumour content {tumour_content:g}% < {s.min_tumour_content:g}%")
     if ntrk_reads < s.min_target_reads:
         add("NO_TARGET_READS", f"{ntrk_reads} reads in the NTRK loci < {s.min_target_reads}")
+    low_mapq = metrics.get("ntrk_low_mapq_fraction")
+    if low_mapq is not None and low_mapq > s.max_low_mapq_fraction:
+        add("LOW_MAPPING_QUALITY", f"{low_mapq:.0%} of the reads in the NTRK loci map ambiguously "
+                                   f"(> {s.max_low_mapq_fraction:.0%})")  # fmt: skip
     dup = metrics.get("duplicate_rate")
     if dup is not None and dup > s.max_duplicate_rate:
         add("LOW_LIBRARY_COMPLEXITY", f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}")

@@ -6,7 +6,6 @@ the simplifications stated at each function.
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -14,18 +13,11 @@ import pysam
 
 from ..annotation import Annotation
 from ..genome import ContigNames
-from ..paths import RESOURCES
 from .coverage import UniqueReads, transcript_depth
 
 NTRK = ("NTRK1", "NTRK2", "NTRK3")
 TIN_POINTS = 100
 HIST_BINS = list(range(0, 610, 10))  # fragment-length histogram: 10 bp bins up to 600 bp
-
-
-@lru_cache(maxsize=1)
-def housekeeping_genes() -> list[str]:
-    table = pd.read_csv(RESOURCES / "curated/housekeeping_genes.tsv", sep="\t", comment="#")
-    return sorted(table["gene"])
 
 
 def transcript_offsets(exons: pd.DataFrame, strand: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -110,13 +102,15 @@ def ntrk_imbalance(ann: Annotation, bam, contigs: ContigNames, gene: str) -> dic
                 first_kinase_exon=int(first_kinase))  # fmt: skip
 
 
-def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, min_gene_reads: int) -> dict:
-    """Every RNA metric of one sample (see the module docstring)."""
+def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, min_gene_reads: int,
+                control_genes: list[str]) -> dict:  # fmt: skip
+    """Every RNA metric of one sample (see the module docstring); ``control_genes`` are the
+    housekeeping genes whose expression says whether the library could show a fusion."""
     mapped = sum(s.mapped for s in bam.get_index_statistics())
     unique = UniqueReads()
     per_gene, lengths, bias, tins = {}, [], [], []
     annotated = set(ann.transcripts["gene"])
-    for gene in (g for g in housekeeping_genes() if g in annotated):  # a lab's GTF may lack some
+    for gene in (g for g in control_genes if g in annotated):  # a lab's GTF may lack some
         tx = ann.transcript(gene)
         contig = contigs.to_bam(tx["chrom"])
         exons = ann.exons(gene)
@@ -135,6 +129,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         housekeeping_reads=int(sum(per_gene.values())),
         housekeeping_expressed=f"{expressed}/{len(per_gene)}",
         housekeeping_expressed_fraction=expressed / len(per_gene) if per_gene else None,
+        housekeeping_not_annotated=sorted(set(control_genes) - annotated),
         median_fragment_length=float(np.median(lengths)) if lengths else None,
         fraction_fragments_under_100=float(np.mean(np.asarray(lengths) < 100)) if lengths else None,
         duplicate_rate=unique.duplicate_rate,

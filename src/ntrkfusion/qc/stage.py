@@ -12,10 +12,12 @@ import pyarrow as pa
 import pysam
 
 from ..annotation import load_annotation
+from ..config import control_genes, with_defaults
 from ..calling import table as fusion_table
 from ..calling.filters import Class
 from ..genome import ContigNames
 from ..io import atomic_write, write_json, write_parquet
+from ..loci import NTRK_GENES
 from ..samplesheet import Sample
 from .dna import dna_metrics
 from .flags import ALL_FLAGS, QCSettings, qc_flags
@@ -32,14 +34,15 @@ SAMPLE_SCHEMA = pa.schema(
      ("median_cv_coverage", pa.float64()), ("median_5prime_to_3prime_bias", pa.float64()),
      ("NTRK1_3to5_ratio", pa.float64()), ("NTRK2_3to5_ratio", pa.float64()), ("NTRK3_3to5_ratio", pa.float64()),
      ("median_exon_depth", pa.float64()), ("min_baited_intron_depth", pa.float64()),
-     ("median_insert_size", pa.float64()), ("duplicate_rate", pa.float64()), ("detectability", pa.string()),
+     ("median_insert_size", pa.float64()), ("duplicate_rate", pa.float64()), ("ntrk_low_mapq_fraction", pa.float64()),
+     ("detectability", pa.string()),
      ("untested_regions", pa.string())]
 )  # fmt: skip
 
 
 def settings_from_config(config: dict) -> QCSettings:
-    qc = config.get("qc") or {}
-    return QCSettings(**{f.name: qc[f.name] for f in fields(QCSettings) if f.name in qc})
+    qc = with_defaults(config)["qc"]
+    return QCSettings(**{f.name: qc[f.name] for f in fields(QCSettings)})
 
 
 def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: str, config: dict,
@@ -47,14 +50,16 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
     """Metrics, flags, result and reasons of one sample."""
     s = settings_from_config(config)
     ann = load_annotation(annotation)
-    k = int((config.get("calling") or {}).get("min_fragments", 5))
+    k = with_defaults(config)["calling"]["min_fragments"]
     with pysam.AlignmentFile(bam_info["bam"], index_filename=bam_info["index"], reference_filename=reference) as bam:
         contigs = ContigNames(tuple(bam.references))
         if sample.assay == "rna":
-            metrics = rna_metrics(bam, ann, contigs, s.min_gene_reads)
+            metrics = rna_metrics(bam, ann, contigs, s.min_gene_reads, control_genes(config.get("housekeeping_genes")))
         else:
             metrics = dna_metrics(bam, ann, contigs, sample.panel_bed, sample.tumour_content, k)
-    ntrk_reads = sum(int(bam_info[f"{g}_reads"]) for g in ("NTRK1", "NTRK2", "NTRK3"))
+    ntrk_reads = sum(int(bam_info[f"{g}_reads"]) for g in NTRK_GENES)
+    low_mapq = sum(int(bam_info.get(f"{g}_low_mapq_reads", 0)) for g in NTRK_GENES)
+    metrics["ntrk_low_mapq_fraction"] = low_mapq / ntrk_reads if ntrk_reads else None
     flags = qc_flags(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s)
     fusions = fusion_table.read(fusions_parquet)
     result, reasons = decide(fusions, flags, metrics, sample.assay, s)

@@ -50,6 +50,15 @@ class Case:
     duplicate_rate: float = 0.03
     error_rate: float = 0.002
     star_mode: str = "chimeric"  # RNA: chimeric (WithinBAM) | plain (no chimeric detection)
+    # What every real library carries besides its molecules of interest (the background model's
+    # test): RNA genomic DNA and unspliced pre-mRNA; DNA off-target fragments; chimeric
+    # fragments in both (RT template switching, ligation).  Fractions of all fragments.
+    genomic_background: float = 0.005  # RNA
+    pre_mrna: float = 0.04  # RNA
+    off_target: float = 0.02  # DNA
+    chimera_rate: float = 0.003
+    ntrk_expression: float = 0.5  # RNA: weight of each NTRK gene among the expressed genes (housekeeping: 10)
+    mapq_cap: int | None = None  # cap every MAPQ (and SA MAPQ), as some realigners do
     expected_result: str = "NEGATIVE"
     expected_qc_flags: list[str] = field(default_factory=list)
 
@@ -138,5 +147,13 @@ CATALOGUE = {
              gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15, seed=33, tumour_content=60,
              intron5_fraction=0.5, intron3_fraction=0.5),
         _dna("negative_dna", "no rearrangement, 350x", seed=34, tumour_content=50),
+        _rna("negative_rna_noisy", "no fusion; NTRK expressed as in brain, 1 % chimeric fragments, 1 % genomic DNA, "
+             "6 % pre-mRNA", seed=26, dv200=70, background_pairs=20000, ntrk_expression=6, chimera_rate=0.01,
+             genomic_background=0.01, pre_mrna=0.06),
+        _dna("negative_dna_noisy", "no rearrangement, 500x, 5 % off-target, 1 % ligation chimeras", seed=35,
+             tumour_content=40, depth=500, off_target=0.05, chimera_rate=0.01),
+        _dna("dna_tpm3_ntrk1_lowmapq", "TPM3-NTRK1 in a BAM whose aligner caps MAPQ at 3", gene5="TPM3", exon5=8,
+             gene3="NTRK1", exon3=10, seed=31, tumour_content=20, mapq_cap=3, expected_result="INDETERMINATE",
+             expected_qc_flags=["LOW_MAPPING_QUALITY"]),
     ]
 }  # fmt: skip

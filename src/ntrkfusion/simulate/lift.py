@@ -31,8 +31,9 @@ def lifted_header(source: pysam.AlignmentHeader, sample: str) -> dict:
     }
 
 
-def lift_bam(source_path: Path, out_bam: Path, sample: str) -> Path:
-    """Write ``out_bam`` (sorted, indexed) in GRCh38 coordinates."""
+def lift_bam(source_path: Path, out_bam: Path, sample: str, mapq_cap: int | None = None) -> Path:
+    """Write ``out_bam`` (sorted, indexed) in GRCh38 coordinates; ``mapq_cap`` caps every
+    mapping quality, SA tags included (as an aligner that caps MAPQ would write them)."""
     unsorted = out_bam.with_suffix(".unsorted.bam")
     with pysam.AlignmentFile(str(source_path), check_sq=False) as src:
         header = pysam.AlignmentHeader.from_dict(lifted_header(src.header, sample))
@@ -40,15 +41,17 @@ def lift_bam(source_path: Path, out_bam: Path, sample: str) -> Path:
         names = list(GRCH38_LENGTHS)
         with pysam.AlignmentFile(str(unsorted), "wb", header=header) as out:
             for read in src.fetch(until_eof=True):
-                out.write(_lift_read(read, header, locus, names, sample))
+                out.write(_lift_read(read, header, locus, names, sample, mapq_cap))
     pysam.sort("-o", str(out_bam), "--no-PG", str(unsorted))
     unsorted.unlink()
     pysam.index(str(out_bam))
     return out_bam
 
 
-def _lift_read(read, header, locus, names, sample):
+def _lift_read(read, header, locus, names, sample, mapq_cap=None):
     record = read.to_dict()
+    if mapq_cap is not None:
+        record["map_quality"] = str(min(int(record["map_quality"]), mapq_cap))
     if record["next_ref_name"] == "=":
         record["next_ref_name"] = record["ref_name"]
     for ref_key, pos_key in (("ref_name", "ref_pos"), ("next_ref_name", "next_ref_pos")):
@@ -64,13 +67,15 @@ def _lift_read(read, header, locus, names, sample):
     tags = []
     for tag in record.get("tags", []):
         if tag.startswith("SA:Z:"):
-            tag = "SA:Z:" + "".join(_lift_sa(part) + ";" for part in tag[5:].rstrip(";").split(";"))
+            tag = "SA:Z:" + "".join(_lift_sa(part, mapq_cap) + ";" for part in tag[5:].rstrip(";").split(";"))
         tags.append(tag)
     record["tags"] = tags
     return pysam.AlignedSegment.from_dict(record, header)
 
 
-def _lift_sa(part: str) -> str:
-    name, pos, rest = part.split(",", 2)
+def _lift_sa(part: str, mapq_cap: int | None = None) -> str:
+    name, pos, strand, cigar, mapq, nm = part.split(",")
     chrom, offset = _split(name)
-    return f"{chrom},{int(pos) + offset},{rest}"
+    if mapq_cap is not None:
+        mapq = str(min(int(mapq), mapq_cap))
+    return f"{chrom},{int(pos) + offset},{strand},{cigar},{mapq},{nm}"

@@ -23,6 +23,9 @@ MERGE_GAP = 3_000_000
 FLANK = 20_000
 BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
 REPEAT_LENGTH, REPEAT_EVERY, REPEAT_DIVERGENCE = 300, 6_000, 0.12
+# A young family (like AluY): copies differ by 2 %, so a read inside one maps to many places
+# with MAPQ 0-1 and its pair may come out discordant.  One copy every 6 kb of intron and flank.
+YOUNG_OFFSET, YOUNG_DIVERGENCE = 3_200, 0.02
 PARALOGS = {"TPM4": ("TPM3", 0.08)}  # gene: (copied from, divergence)
 
 
@@ -61,7 +64,7 @@ class LocusGenome:
     @property
     def key(self) -> str:
         """Identifies the genome (for caching aligner indexes)."""
-        text = f"{self.seed}:{','.join(self.genes)}:{REPEAT_DIVERGENCE}:v1"
+        text = f"{self.seed}:{','.join(self.genes)}:{REPEAT_DIVERGENCE}:{YOUNG_DIVERGENCE}:v2"
         return hashlib.sha1(text.encode()).hexdigest()[:12]
 
     def segment_of(self, chrom: str, pos0: int) -> Segment:
@@ -107,9 +110,15 @@ class LocusGenome:
         probs = [0.29, 0.21, 0.21, 0.29]  # about 42 % GC, as the human genome
         seq = bytearray(BASES[rng.choice(4, size=len(segment), p=probs)].tobytes())
         repeat = bytes(BASES[self._rng("repeat").choice(4, size=REPEAT_LENGTH, p=probs)])
+        young = bytes(BASES[self._rng("young-repeat").choice(4, size=REPEAT_LENGTH, p=probs)])
         for start, end, _ in self._introns(segment):  # diverged repeat copies inside introns
             for pos in range(start + 200, end - REPEAT_LENGTH - 200, REPEAT_EVERY):
                 seq[pos : pos + REPEAT_LENGTH] = _mutate(repeat, REPEAT_DIVERGENCE, rng)
+                if pos + YOUNG_OFFSET + REPEAT_LENGTH < end - 200:
+                    seq[pos + YOUNG_OFFSET : pos + YOUNG_OFFSET + REPEAT_LENGTH] = _mutate(young, YOUNG_DIVERGENCE, rng)
+        for pos in range(YOUNG_OFFSET, min(FLANK, len(segment)) - REPEAT_LENGTH, REPEAT_EVERY):  # segment ends
+            for at in (pos, len(segment) - pos - REPEAT_LENGTH):
+                seq[at : at + REPEAT_LENGTH] = _mutate(young, YOUNG_DIVERGENCE, rng)
         return seq
 
     def _introns(self, segment: Segment):

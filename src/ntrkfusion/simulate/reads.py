@@ -64,6 +64,21 @@ def sample_fragments(molecule, n: int, lib: LibraryModel, rng, label: str) -> li
     return frags
 
 
+def chimeras(pool: list[Fragment], n: int, lib: LibraryModel, rng, label: str = "CHIM") -> list[Fragment]:
+    """``n`` chimeric fragments: the start of one fragment of ``pool`` joined to the end of
+    another, at a random point.  In RNA libraries reverse transcriptase switches templates;
+    in DNA libraries fragments ligate to each other.  Every real library has some (0.1-1 %);
+    their junctions are random, so they are the background a caller must not report."""
+    out = []
+    for i in range(n):
+        a, b = (pool[int(k)] for k in rng.integers(0, len(pool), size=2))
+        size = max(lib.min_fragment, int(rng.normal(lib.fragment_mean, lib.fragment_sd)))
+        cut = int(rng.integers(min(20, size // 4), max(size - 20, size // 4 + 1)))
+        seq = a.seq[:cut] + b.seq[max(0, len(b.seq) - (size - cut)) :]
+        out.append(Fragment(f"{label}.{i:06d}", seq, 0, None))
+    return out
+
+
 def add_duplicates(frags: list[Fragment], rate: float, rng) -> list[Fragment]:
     copies = []
     for f in frags:

@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 
 from ..annotation import Annotation, load_annotation
+from ..sequence import revcomp
 from . import align
 from .cases import GENOME_GENES, HOUSEKEEPING, PANEL_BAITED_INTRONS, Case
 from .lift import lift_bam
 from .locus_genome import LocusGenome
 from .molecules import Molecule, derivative, fused_transcript, intronic_breakpoint, transcript
-from .reads import Fragment, JunctionTally, LibraryModel, add_duplicates, sample_fragments, tally, write_fastq
+from .reads import (Fragment, JunctionTally, LibraryModel, add_duplicates, chimeras, sample_fragments, tally,
+                    write_fastq)  # fmt: skip
 
 TRUTH_COLUMNS = [
     "sample", "assay", "gene5", "gene3", "exon5", "exon3", "breakpoint5", "breakpoint3", "in_frame",
@@ -82,14 +84,14 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
         aligner = f"STAR ({case.star_mode})"
     else:
         aligned, aligner = align.bwa_align(align.bwa_index(fasta), r1, r2, work / "bwa", case.name), "bwa mem"
-    bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name)
+    bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name, case.mapq_cap)
     truth = truth_table(case, ann, tally_, aligner)
     shutil.rmtree(work)
     return Simulated(bam, truth, bed)
 
 
 def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
-    weights = {g: 10.0 for g in HOUSEKEEPING} | {g: 0.5 for g in ("NTRK1", "NTRK2", "NTRK3")}
+    weights = {g: 10.0 for g in HOUSEKEEPING} | {g: case.ntrk_expression for g in ("NTRK1", "NTRK2", "NTRK3")}
     for g in (case.gene5, case.gene3):
         if g and g not in weights:
             weights[g] = 3.0
@@ -105,7 +107,38 @@ def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragme
         # with probability about fragment_mean / transcript length
         n = case.fusion_expression * share * len(fused.seq) / case.fragment_mean
         frags += sample_fragments(fused, int(round(n)), lib, rng, "FUS")
-    return frags
+    return frags + _rna_background(case, genome, ann, weights, frags, lib, rng)
+
+
+def _rna_background(case: Case, genome, ann: Annotation, weights: dict, frags, lib, rng) -> list[Fragment]:
+    """Unspliced pre-mRNA of the expressed genes (mostly intronic reads), genomic DNA from
+    anywhere in the locus genome, and chimeric fragments from reverse-transcriptase template
+    switching, as fractions of the library."""
+    out = []
+    total = sum(weights.values())
+    for gene, w in sorted(weights.items()):
+        n = int(round(len(frags) * case.pre_mrna * w / total))
+        out += sample_fragments(_pre_mrna(genome, ann, gene), n, lib, rng, f"PRE-{gene}")
+    out += _genomic(genome, int(round(len(frags) * case.genomic_background)), lib, rng, "GEN")
+    return out + chimeras(frags + out, int(round(len(frags) * case.chimera_rate)), lib, rng)
+
+
+def _pre_mrna(genome, ann: Annotation, gene: str) -> Molecule:
+    tx = ann.transcript(gene)
+    seq = genome.fetch(tx["chrom"], int(tx["tx_start"]), int(tx["tx_end"]))
+    return Molecule(f"pre-{gene}", seq if tx["strand"] == "+" else revcomp(seq))
+
+
+def _genomic(genome, n: int, lib, rng, label: str) -> list[Fragment]:
+    """``n`` fragments from anywhere in the locus genome (each segment by its length)."""
+    lengths = np.array([len(s) for s in genome.segments], dtype=float)
+    counts = rng.multinomial(n, lengths / lengths.sum()) if n else np.zeros(len(lengths), dtype=int)
+    out = []
+    for seg, k in zip(genome.segments, counts):
+        if k:
+            mol = Molecule(seg.name, genome.sequences[seg.name])
+            out += sample_fragments(mol, int(k), lib, rng, f"{label}-{seg.name}")
+    return out
 
 
 def dna_breakpoints(case: Case, ann: Annotation) -> tuple[int, int]:
@@ -149,7 +182,9 @@ def _dna_fragments(case: Case, genome, ann: Annotation, lib, rng, bed: Path) -> 
         # in the rearranged genes, purity / 2 of the molecules are the derivative chromosome
         inside = any(t["chrom"] == chrom and t["tx_start"] <= end and start <= t["tx_end"] for t in rearranged)
         normal_share = 1 - purity / 2 if inside else 1
-        n = int(round(case.depth * (end - start) / (2 * lib.read_length) * normal_share))
+        # fragments start anywhere in the padded window; each read pair adds 2 x read_length
+        # bases, so this many give ``depth`` over the bait (small exon baits included)
+        n = int(round(case.depth * (end - start + 2 * pad) / (2 * lib.read_length) * normal_share))
         for f in sample_fragments(region, n, lib, rng, f"DNA{k}"):
             if f.start < end - start + pad and f.start + len(f.seq) > pad:  # overlaps the bait
                 frags.append(f)
@@ -158,7 +193,9 @@ def _dna_fragments(case: Case, genome, ann: Annotation, lib, rng, bed: Path) -> 
         der = derivative(genome, ann, case.gene5, bp5, case.gene3, bp3, DNA_FLANK)
         n = int(round(case.depth * len(der.seq) / (2 * lib.read_length) * purity / 2))
         frags += [f for f in sample_fragments(der, n, lib, rng, "DER") if _captured(der, f, baits)]
-    return frags
+    # off-target fragments (anywhere), then ligation chimeras of any two fragments
+    frags += _genomic(genome, int(round(len(frags) * case.off_target)), lib, rng, "OFF")
+    return frags + chimeras(frags, int(round(len(frags) * case.chimera_rate)), lib, rng)
 
 
 def _captured(der: Molecule, frag: Fragment, baits) -> bool:
