@@ -40,6 +40,9 @@ def test_result_and_flags_as_the_truth_expects(qc, name):
     case, record = CATALOGUE[name], qc[name]
     assert record["result"] == case.expected_result, record["reasons"]
     assert sorted(record["qc_flags"]) == sorted(case.expected_qc_flags), record["reasons"]
+    if case.expected_result == "NEGATIVE":  # a clean negative says so briefly, whatever its background
+        assert len("; ".join(record["reasons"])) < 300
+        assert set(record["background"]["candidates"]) <= {"weak", "artefact"}
 
 
 def test_never_a_plain_negative_where_a_fusion_could_be_missed(qc):
