@@ -60,10 +60,11 @@ def test_truncated_bam(bam_factory):
 
 
 def test_not_a_bam(tmp_path):
+    """A text file with an index is 'not a BAM', never 'truncated'."""
     bam = tmp_path / "s.bam"
     bam.write_text("hello\n")
     (tmp_path / "s.bam.bai").write_text("x")
-    assert problem(sample(bam)).startswith("sample S1: s.bam is truncated")
+    assert problem(sample(bam)) == "sample S1: s.bam is a text file, not a BAM or CRAM file"
 
 
 @pytest.mark.parametrize("order", ["queryname", "unsorted"])

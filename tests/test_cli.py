@@ -7,7 +7,8 @@ def test_check_samples_prints_build_and_naming(sheet_factory, bam_factory, capsy
     sheet = sheet_factory([["A", a.name, "rna"], ["B", b.name, "dna"]])
     assert main(["check-samples", str(sheet)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split("\t")[:4] for line in lines] == [["A", "rna", "GRCh38", "chr"], ["B", "dna", "GRCh37", "no chr"]]
+    assert [line.split("\t")[:4] for line in lines[:2]] == [["A", "rna", "GRCh38", "chr"], ["B", "dna", "GRCh37", "no chr"]]
+    assert lines[2] == "2 samples ready"
 
 
 def test_check_samples_reports_every_problem_without_traceback(sheet_factory, bam_factory, capsys):
@@ -17,7 +18,7 @@ def test_check_samples_reports_every_problem_without_traceback(sheet_factory, ba
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("ntrkfusion: error: sample A: no index for a.bam")
     assert err[1].startswith("ntrkfusion: error: sample B: alignment file not found:")
-    assert len(err) == 2
+    assert err[2] == "ntrkfusion: 2 problems in 2 samples; fix them and check again" and len(err) == 3
 
 
 def test_locate_both_builds(capsys):

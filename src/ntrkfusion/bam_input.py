@@ -1,22 +1,25 @@
-"""Checks on one sample's alignment file, before any job runs.
+"""Checks on one sample's alignment file, before any job runs, in the order a person would fix
+them: exists -> format -> complete -> readable header and sort order -> index present, fresh
+and matching -> genome build -> identity -> reference.  The first problem of a file is
+reported, as one line naming the sample; the advice never points at a later step (a truncated
+or text file is not told to be indexed).
 
-Everything here reads the header, the index's existence and the last 28 bytes of
-the file: no alignment record is read, so checking a cohort is quick.
+Everything here reads the header, the index's first bytes and a few bytes at each end of the
+file, plus one indexed probe of each NTRK locus: checking a cohort is quick.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pysam
 
+from . import alignment_file as af
 from .errors import UserError
 from .genome import BuildCall, resolve_build
+from .reference import Reference
 from .samplesheet import Sample
-
-# An empty BGZF block: every complete BAM ends with it (SAM/BAM spec, section 4.1.2).
-BGZF_EOF = bytes.fromhex("1f8b08040000000000ff0600424302001b0003000000000000000000")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class BamInfo:
     build_evidence: str
     sort_order: str
     aligner: str
+    fingerprint: dict = field(default_factory=dict)  # of the file and its index (alignment_file.fingerprint)
+    read_group_samples: tuple[str, ...] = ()  # the SM tags of the header's read groups
+    warnings: tuple[str, ...] = ()  # visible in qc.json and the report
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -52,6 +58,8 @@ def inspect_sample(
     reference: str | None = None,
     genome_build: str | None = None,
     custom_annotation: bool = False,
+    strict_identity: bool = False,
+    ref: Reference | None = None,
 ) -> BamInfo:
     """Check one sample's BAM/CRAM and recognise its build; raise UserError with one line."""
     name, bam = sample.sample, sample.bam
@@ -61,17 +69,14 @@ def inspect_sample(
 
     if not bam.is_file():
         raise fail(f"alignment file not found: {bam}")
-    if sample.is_cram and not reference:
+    kind = _format(bam, fail)
+    if kind == "cram" and not reference:
         raise fail(f"{bam.name} is a CRAM; set `reference` in the config to its genome FASTA")
+    if not af.is_complete(bam, kind):
+        marker = "BGZF end-of-file block" if kind == "bam" else "CRAM end-of-file container"
+        raise fail(f"{bam.name} is truncated (no {marker}); copy or re-create it")
     if sample.panel_bed is not None and not sample.panel_bed.is_file():
         raise fail(f"panel_bed not found: {sample.panel_bed}")
-    index = find_index(bam)
-    if index is None:
-        raise fail(f"no index for {bam.name}; create one with `samtools index {bam}`")
-    if index.stat().st_mtime < bam.stat().st_mtime:
-        raise fail(f"index {index.name} is older than {bam.name}; re-create it with `samtools index`")
-    if not sample.is_cram and not _has_bgzf_eof(bam):
-        raise fail(f"{bam.name} is truncated (no BGZF end-of-file block); copy or re-create it")
     header = _read_header(bam, reference, fail)
     sort_order = header.get("HD", {}).get("SO", "unknown")
     if sort_order in ("unsorted", "queryname"):
@@ -79,27 +84,36 @@ def inspect_sample(
             f"{bam.name} is not coordinate-sorted (@HD SO:{sort_order}); "
             "sort it with `samtools sort` and index it"
         )
+    index = _checked_index(bam, header, fail)
     lengths = {sq["SN"]: sq["LN"] for sq in header.get("SQ", [])}
     call: BuildCall = resolve_build(name, lengths, genome_build, custom_annotation)
+    if not custom_annotation:  # a custom annotation is built by a job: its loci are probed there
+        probe_loci(bam, index, reference, ntrk_loci(call.build, tuple(lengths)), name)
+    warnings = []
+    if ref is None and reference:
+        ref = Reference.open(reference)
+    if ref is not None:
+        problem, warning = ref.matches(header, kind == "cram")
+        if problem:
+            raise fail(problem)
+        warnings += [warning] if warning else []
+    groups, identity = _identity(name, header, strict_identity, fail)
+    warnings += [identity] if identity else []
     return BamInfo(
-        sample=name,
-        assay=sample.assay,
-        bam=str(bam),
-        index=str(index),
-        build=call.build,
-        chr_prefix=call.chr_prefix,
-        build_evidence=call.evidence,
-        sort_order=sort_order,
-        aligner=_aligner(header),
-    )
+        sample=name, assay=sample.assay, bam=str(bam), index=str(index), build=call.build,
+        chr_prefix=call.chr_prefix, build_evidence=call.evidence, sort_order=sort_order,
+        aligner=_aligner(header), fingerprint={"alignments": af.fingerprint(bam), "index": af.fingerprint(index)},
+        read_group_samples=groups, warnings=tuple(warnings),
+    )  # fmt: skip
 
 
-def inspect_samples(samples: list[Sample], **options) -> list[BamInfo]:
-    """Inspect every sample; raise one UserError listing every failing sample."""
+def inspect_samples(samples: list[Sample], reference: str | None = None, **options) -> list[BamInfo]:
+    """Inspect every sample; raise one UserError listing every failing sample (and the reference)."""
+    ref = Reference.open(reference) if reference else None  # its own problems first, once
     infos, problems = [], []
     for sample in samples:
         try:
-            infos.append(inspect_sample(sample, **options))
+            infos.append(inspect_sample(sample, reference=reference, ref=ref, **options))
         except UserError as err:
             problems += err.problems
     if problems:
@@ -107,13 +121,25 @@ def inspect_samples(samples: list[Sample], **options) -> list[BamInfo]:
     return infos
 
 
-def _has_bgzf_eof(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        fh.seek(0, 2)
-        if fh.tell() < len(BGZF_EOF):
-            return False
-        fh.seek(-len(BGZF_EOF), 2)
-        return fh.read() == BGZF_EOF
+def _format(bam: Path, fail) -> str:
+    """'bam' or 'cram', from the file's first bytes (not its name), or a UserError saying what it is."""
+    kind = af.sniff(bam)
+    named = bam.suffix.lstrip(".").lower()
+    if kind in ("bam", "cram"):
+        if kind != named:
+            raise fail(f"{bam.name} is a {kind.upper()} file but named .{named}; rename it to .{kind}")
+        if kind == "cram" and (af.cram_version(bam) or 3) < 3:
+            raise fail(f"{bam.name} is CRAM version {af.cram_version(bam)}; convert it to CRAM 3 or BAM")
+        return kind
+    what = {
+        "sam": "a SAM text file, not BAM; convert it with `samtools sort -o x.bam` and index it",
+        "gzip": "gzip-compressed but not BGZF (not a BAM); was it compressed with gzip?",
+        "bgzf": "BGZF-compressed but not BAM (another format, e.g. VCF or FASTQ)",
+        "empty": "empty (0 bytes)",
+        "text": "a text file, not a BAM or CRAM file",
+        "other": "not a BAM or CRAM file (unrecognised content)",
+    }[kind]
+    raise fail(f"{bam.name} is {what}")
 
 
 def _read_header(bam: Path, reference: str | None, fail) -> dict:
@@ -122,6 +148,62 @@ def _read_header(bam: Path, reference: str | None, fail) -> dict:
             return fh.header.to_dict()
     except (ValueError, OSError) as err:
         raise fail(f"{bam.name} cannot be read as BAM/CRAM ({err})") from None
+
+
+def _checked_index(bam: Path, header: dict, fail) -> Path:
+    """The index: present, not older than the file, made for it (same number of references,
+    and it finds records where it says they are)."""
+    index = find_index(bam)
+    if index is None:
+        raise fail(f"no index for {bam.name}; create one with `samtools index {bam}`")
+    if index.stat().st_mtime < bam.stat().st_mtime:
+        raise fail(f"index {index.name} is older than {bam.name}; re-create it with `samtools index {bam}`")
+    n_ref = af.index_reference_count(index)
+    if n_ref is not None and n_ref != len(header.get("SQ", [])):
+        raise fail(f"index {index.name} was made for another file ({n_ref} reference sequences, the header has "
+                   f"{len(header.get('SQ', []))}); re-create it with `samtools index {bam}`")  # fmt: skip
+    return index
+
+
+def probe_loci(bam: Path, index: Path, reference: str | None, regions, sample: str) -> None:
+    """Read the first records of each NTRK locus through the index: a stale or foreign index, or
+    a corrupt block there, shows here as one line instead of a traceback inside a job."""
+    try:
+        with pysam.AlignmentFile(str(bam), index_filename=str(index), reference_filename=reference) as fh:
+            for region in regions:
+                for n, read in enumerate(fh.fetch(region.contig, region.start, region.end)):
+                    if read.reference_name != region.contig or read.reference_start >= region.end:
+                        raise OSError(f"the index points {region} at a record on "
+                                      f"{read.reference_name}:{read.reference_start + 1}")  # fmt: skip
+                    if n >= 20:
+                        break
+    except (OSError, ValueError) as err:
+        raise UserError(f"sample {sample}: {bam.name} cannot be read in the NTRK loci through {index.name} ({err}); "
+                        f"re-create the index with `samtools index {bam}`, or the file if that fails") from None
+
+
+def ntrk_loci(annotation: str, contigs: tuple[str, ...]):
+    """The NTRK gene spans of an annotation, named as in the alignment file."""
+    from .annotation import load_annotation
+    from .genome import ContigNames
+    from .loci import ntrk_regions
+
+    return ntrk_regions(load_annotation(annotation), ContigNames(contigs), 0)
+
+
+def _identity(name: str, header: dict, strict: bool, fail) -> tuple[tuple[str, ...], str | None]:
+    """The SM tags of the read groups: several samples in one file is an error; one SM that is
+    not the sheet's ID a warning (LIMS IDs often differ), or an error under ``strict_identity``."""
+    tags = tuple(sorted({rg["SM"] for rg in header.get("RG", []) if rg.get("SM")}))
+    if len(tags) > 1:
+        raise fail(f"the file holds reads of {len(tags)} samples (read-group SM tags {', '.join(tags)}); "
+                   "give each sample its own file")  # fmt: skip
+    if tags and tags[0] != name:
+        message = f"read groups name the sample {tags[0]!r}, the sheet {name!r}"
+        if strict:
+            raise fail(message + " (strict_identity is set)")
+        return tags, message
+    return tags, None
 
 
 def _aligner(header: dict) -> str:

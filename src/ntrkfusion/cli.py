@@ -78,30 +78,55 @@ def _check_samples(args) -> int:
 
     samples = read_samples(args.samples)
     custom = args.genome_build not in ("auto", "GRCh38", "GRCh37")
-    infos = inspect_samples(
-        samples, reference=args.reference, genome_build=args.genome_build, custom_annotation=custom
-    )
+    try:
+        infos = inspect_samples(samples, reference=args.reference, genome_build=args.genome_build,
+                                custom_annotation=custom)  # fmt: skip
+    except UserError as err:
+        for problem in err.problems:
+            print(f"ntrkfusion: error: {problem}", file=sys.stderr)
+        n = len(err.problems)
+        print(f"ntrkfusion: {n} problem{'s' if n > 1 else ''} in {len(samples)} samples; fix them and check again",
+              file=sys.stderr)  # fmt: skip
+        return 1
     for info in infos:
         prefix = "chr" if info.chr_prefix else "no chr"
         print(f"{info.sample}\t{info.assay}\t{info.build}\t{prefix}\t{info.build_evidence}")
+        for warning in info.warnings:
+            print(f"ntrkfusion: warning: sample {info.sample}: {warning}", file=sys.stderr)
+    print(f"{len(infos)} sample{'s' if len(infos) != 1 else ''} ready")
     return 0
 
 
 def _call(args) -> int:
     from .bam_input import inspect_sample
     from .calling.stage import call_to_files, summary
-    from .samplesheet import Sample
+    from .samplesheet import Sample, check_sample_id
 
     name = args.sample or args.bam.name.split(".")[0]
+    check_sample_id(name)  # it names the output files: never a path
+    if args.reference is not None and not Path(args.reference).is_file():
+        raise UserError(f"--reference {args.reference}: file not found")
+    out = args.out or Path(".")
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: is a file; give a folder")
     info = inspect_sample(Sample(name, args.bam.resolve(), args.assay), reference=args.reference,
                           genome_build=args.genome_build)  # fmt: skip
-    out = args.out or Path(".")
     out.mkdir(parents=True, exist_ok=True)
     files = dict(evidence=out / f"{name}.evidence.parquet", parquet=out / f"{name}.fusions.parquet",
                  tsv=out / f"{name}.fusions.tsv")  # fmt: skip
     result = call_to_files(info.bam, name, args.assay, info.build, {}, files, reference=args.reference)
-    print(summary(result, name))
+    print(summary(result, name, _ntrk_reads(info, args.reference)))
     return 0
+
+
+def _ntrk_reads(info, reference) -> int:
+    import pysam
+
+    from .bam_input import ntrk_loci
+    from .loci import count_reads
+
+    with pysam.AlignmentFile(info.bam, reference_filename=reference) as bam:
+        return sum(count_reads(bam, r, 0)[0] for r in ntrk_loci(info.build, tuple(bam.references)))
 
 
 def _build_pon(args) -> int:

@@ -7,13 +7,14 @@ naming from it rather than guessing again.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pandas as pd
 import pysam
 
 from .annotation import load_annotation
-from .bam_input import inspect_sample
+from .bam_input import inspect_sample, probe_loci
 from .config import default
 from .genome import ContigNames
 from .io import atomic_write
@@ -28,19 +29,27 @@ SUMMARY_COLUMNS = [
 
 def describe_sample(
     sample: Sample, annotation: str, padding: int, reference: str | None = None, genome_build: str | None = None,
-    min_mapq: int = default("calling", "min_mapq"),
+    min_mapq: int = default("calling", "min_mapq"), strict_identity: bool = False,
 ) -> dict:
     """The BAM checks plus primary-read counts over each padded NTRK locus (and how many of
     them map ambiguously, MAPQ < ``min_mapq``)."""
     custom = genome_build not in (None, "", "auto", "GRCh38", "GRCh37")
-    info = inspect_sample(sample, reference=reference, genome_build=genome_build, custom_annotation=custom)
+    info = inspect_sample(sample, reference=reference, genome_build=genome_build, custom_annotation=custom,
+                          strict_identity=strict_identity)  # fmt: skip
     ann = load_annotation(annotation if custom else info.build)
     record = info.to_dict()
+    log = logging.getLogger(__name__)
     with pysam.AlignmentFile(info.bam, index_filename=info.index, reference_filename=reference) as bam:
         regions = ntrk_regions(ann, ContigNames(tuple(bam.references)), padding)
+        if custom:
+            probe_loci(Path(info.bam), Path(info.index), reference, regions, sample.sample)
         for region in regions:
-            record[f"{region.name}_reads"], record[f"{region.name}_low_mapq_reads"] = count_reads(bam, region, min_mapq)
-            record[f"{region.name}_region"] = str(region)
+            total, low = count_reads(bam, region, min_mapq)
+            record |= {f"{region.name}_reads": total, f"{region.name}_low_mapq_reads": low,
+                       f"{region.name}_region": str(region)}  # fmt: skip
+            log.info("%s %s: %d reads, %d with MAPQ < %d", region.name, region, total, low, min_mapq)
+    for warning in info.warnings:
+        log.warning(warning)
     return record
 
 
@@ -50,3 +59,4 @@ def summarise(json_paths: list[str | Path], out_tsv: str | Path) -> pd.DataFrame
     table = pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values("sample", ignore_index=True)
     atomic_write(out_tsv, table.to_csv(sep="\t", index=False, lineterminator="\n"))
     return table
+

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
-import pandas as pd
 import yaml
 
 from .errors import UserError
@@ -48,24 +47,47 @@ def load_schema(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
+def sample_id_rule() -> tuple[str, int]:
+    """The pattern (without anchors) and the length limit of a sample ID, from the sheet schema."""
+    rule = load_schema("samples.schema.yaml")["properties"]["sample"]
+    return rule["pattern"].strip("^$"), rule["maxLength"]
+
+
+def check_sample_id(name: str) -> None:
+    """Raise UserError unless ``name`` is a valid sample ID (it becomes a folder and file name)."""
+    pattern, limit = sample_id_rule()
+    if not re.fullmatch(pattern, name) or len(name) > limit:
+        raise UserError(
+            f"sample name {name!r}: use letters, digits, '.', '_' and '-', starting with a letter or digit, "
+            f"at most {limit} characters"
+        )
+
+
 def read_samples(path: str | Path) -> list[Sample]:
-    """Parse and validate a sample sheet; raise UserError listing every problem."""
+    """Parse and validate a sample sheet; raise UserError listing every problem.
+
+    Tab-separated, no quoting.  A line whose first character is ``#`` is a comment and blank
+    lines are skipped; ``#`` anywhere else is data (a sample ``P7#2`` stays ``P7#2``, and is
+    then refused by the ID rule rather than cut to ``P7``).  Problems name the file's own line."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"sample sheet {path}: file not found")
-    try:
-        table = pd.read_csv(path, sep="\t", dtype=str, comment="#", keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise UserError(f"sample sheet {path}: not a readable tab-separated file ({err})") from None
-    table.columns = [c.strip() for c in table.columns]
-    problems = _check_columns(path, table)
+    rows = _lines(path)
+    if not rows:
+        raise UserError(f"sample sheet {path}: empty (no header line)")
+    (_, header), body = rows[0], rows[1:]
+    columns = [c.strip() for c in header]
+    problems = _check_columns(path, columns)
     if problems:
         raise UserError(problems)
     validator = jsonschema.Draft202012Validator(load_schema("samples.schema.yaml"))
     samples, seen = [], {}
-    for index, raw in table.iterrows():
-        line = index + 2  # the header is line 1
+    for line, cells in body:
         where = f"sample sheet {path.name} line {line}"
+        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
+            problems.append(f"{where}: {len(cells)} cells but the header has {len(columns)} columns")
+            continue
+        raw = dict(zip(columns, cells + [""] * (len(columns) - len(cells))))  # trailing empty cells are empty
         record, row_problems = _row_record(raw, where)
         for err in sorted(validator.iter_errors(record), key=lambda e: list(e.path)):
             row_problems.append(f"{where}, {_describe(err)}")
@@ -80,33 +102,62 @@ def read_samples(path: str | Path) -> list[Sample]:
             samples.append(_to_sample(record, path.parent))
     if not problems and not samples:
         problems.append(f"sample sheet {path}: no samples")
+    problems += _same_file_twice(path, samples)
     if problems:
         raise UserError(problems)
     return samples
 
 
-def _check_columns(path: Path, table: pd.DataFrame) -> list[str]:
+def _lines(path: Path) -> list[tuple[int, list[str]]]:
+    """(file line number, cells) of the lines that are not comments or blank."""
+    try:
+        text = path.read_text()
+    except UnicodeDecodeError as err:
+        raise UserError(f"sample sheet {path}: not a readable tab-separated text file ({err.reason})") from None
+    out = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        out.append((number, line.split("\t")))
+    return out
+
+
+def _same_file_twice(path: Path, samples: list["Sample"]) -> list[str]:
+    """One alignment file under two sample IDs would give two results for one patient's data."""
+    first: dict[Path, str] = {}
+    problems = []
+    for s in samples:
+        key = s.bam.resolve()
+        if key in first:
+            problems.append(f"sample sheet {path.name}: samples {first[key]} and {s.sample} name the same file {s.bam}")
+        first.setdefault(key, s.sample)
+    return problems
+
+
+def _check_columns(path: Path, columns: list[str]) -> list[str]:
     schema = load_schema("samples.schema.yaml")
     known, required = set(schema["properties"]), schema["required"]
     problems = [
         f"sample sheet {path.name}: required column {c!r} is missing"
         for c in required
-        if c not in table.columns
+        if c not in columns
     ]
     problems += [
         f"sample sheet {path.name}: unknown column {c!r} (allowed: {', '.join(schema['properties'])})"
-        for c in table.columns
-        if c not in known
+        for c in columns
+        if c not in known and c != ""
     ]
-    dupes = {c for c in table.columns if list(table.columns).count(c) > 1}
+    dupes = {c for c in columns if columns.count(c) > 1 and c != ""}
     problems += [f"sample sheet {path.name}: column {c!r} appears twice" for c in sorted(dupes)]
     return problems
 
 
-def _row_record(raw: pd.Series, where: str) -> tuple[dict, list[str]]:
+def _row_record(raw: dict, where: str) -> tuple[dict, list[str]]:
     """Row -> JSON-like record: empty optional cells dropped, numbers parsed."""
     record, problems = {}, []
     for column, value in raw.items():
+        if column == "":
+            continue  # a trailing tab in the header
         value = value.strip()
         if value == "" or (column in NUMERIC_COLUMNS and value.lower() in NOT_GIVEN):
             continue
@@ -131,9 +182,11 @@ def _describe(err: jsonschema.ValidationError) -> str:
         return f"column {missing.group(1) if missing else '?'}: value is empty"
     column = err.path[0] if err.path else "-"
     if err.validator == "pattern":
-        return f"column {column}: {err.instance!r} is not allowed ({err.schema.get('description')})"
+        return f"column {column}: {err.instance!r} is not allowed ({' '.join(err.schema.get('description', '').split())})"
     if err.validator == "enum":
         return f"column {column}: {err.instance!r} is not one of {', '.join(err.validator_value)}"
+    if err.validator == "maxLength":
+        return f"column {column}: {len(err.instance)} characters; at most {err.validator_value} (it becomes a file name)"
     if err.validator in ("minimum", "maximum"):
         return f"column {column}: {err.instance:g} is outside 0-100"
     return f"column {column}: {err.message}"

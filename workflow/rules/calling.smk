@@ -40,6 +40,8 @@ rule call_fusions:
         mem_mb=lambda wildcards, attempt: 1500 * attempt,
         runtime=lambda wildcards, attempt: 20 * attempt,
     params:
+        settings=SETTINGS["calling"],
+        inputs=input_fingerprint,
         assay=lambda wildcards: SAMPLES[wildcards.sample].assay,
         annotation=get_annotation,
         reference=config["reference"],

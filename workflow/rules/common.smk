@@ -14,7 +14,9 @@ from ntrkfusion.bam_input import inspect_samples
 from ntrkfusion.config import config_problems, file_problems
 from ntrkfusion.errors import UserError
 from ntrkfusion.paths import bundled_annotation_dir
-from ntrkfusion.samplesheet import read_samples
+from ntrkfusion.provenance import inputs_fingerprint, settings_digest
+from ntrkfusion.runs import prepare_rerun
+from ntrkfusion.samplesheet import read_samples, sample_id_rule
 
 
 def _stop(problems):
@@ -40,6 +42,7 @@ def _load_checked_samples():
             reference=config["reference"] or None,
             genome_build=config["genome_build"],
             custom_annotation=CUSTOM_ANNOTATION,
+            strict_identity=config["strict_identity"],
         )
     except UserError as err:
         _stop(err.problems)
@@ -48,10 +51,14 @@ def _load_checked_samples():
 
 SAMPLES, BAM_INFO = _load_checked_samples()
 
+# After an interruption (kill -9, a lost node) the same command goes on: stale locks of a dead
+# run are removed and the jobs it left incomplete are run again (ntrkfusion/runs.py).
+prepare_rerun(workflow)
+
 
 # The sample-sheet pattern, not the list of names: a 1000-name alternation slows planning.
 wildcard_constraints:
-    sample="[A-Za-z0-9._-]+",
+    sample=sample_id_rule()[0],
 
 
 def get_bam(wildcards):
@@ -106,3 +113,16 @@ def all_outputs():
 def get_panel_bed(wildcards):
     bed = SAMPLES[wildcards.sample].panel_bed
     return str(bed) if bed else []
+
+
+def input_fingerprint(wildcards):
+    """Changes when the sample's alignment file or index changes, whatever the timestamps."""
+    return inputs_fingerprint(BAM_INFO[wildcards.sample].fingerprint)
+
+
+# What each stage reads from the config (and the files it names), as one value per stage: an
+# edited threshold re-runs the stages that read it (Snakemake's params trigger).
+SETTINGS = {
+    stage: settings_digest(config, stage)
+    for stage in ("inspect", "calling", "qc", "report")
+}

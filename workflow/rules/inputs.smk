@@ -15,12 +15,15 @@ rule inspect_bam:
         mem_mb=lambda wildcards, attempt: 1000 * attempt,
         runtime=lambda wildcards, attempt: 10 * attempt,
     params:
+        settings=SETTINGS["inspect"],
+        inputs=input_fingerprint,
         sample=sample_record,
         annotation=get_annotation,
         padding=config["ntrk_padding"],
         reference=config["reference"],
         genome_build=config["genome_build"],
         min_mapq=config["calling"]["min_mapq"],
+        strict_identity=config["strict_identity"],
     script:
         "../../scripts/inspect_bam.py"
 

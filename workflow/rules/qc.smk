@@ -19,6 +19,8 @@ rule sample_qc:
         mem_mb=lambda wildcards, attempt: 1500 * attempt,
         runtime=lambda wildcards, attempt: 20 * attempt,
     params:
+        settings=SETTINGS["qc"],
+        inputs=input_fingerprint,
         sample=sample_record,
         annotation=get_annotation,
         reference=config["reference"],

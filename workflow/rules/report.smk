@@ -19,6 +19,7 @@ rule sample_report:
         mem_mb=1000,
         runtime=10,
     params:
+        settings=SETTINGS["report"],
         annotation=get_annotation,
     script:
         "../../scripts/report.py"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +24,14 @@ def call_to_files(bam: str, sample: str, assay: str, annotation: str, config: di
         pon = PanelOfNormals.load(config["panel_of_normals"]).restricted(assay, ann.build)
     result = call_sample(bam, sample, assay, ann, reference=reference, settings=settings_from_config(config),
                          boundaries=bounds, pon=pon)  # fmt: skip
+    log = logging.getLogger(__name__)
+    log.info("read %s (%s, %s): %d evidence records", bam, assay, ann.build, len(result.evidence))
+    aside = Counter(result.evidence["set_aside"][result.evidence["set_aside"] != ""])
+    log.info("set aside as background: %s", dict(sorted(aside.items())) or "none")
+    log.info("candidates: %d (%s)", len(result.fusions), dict(Counter(result.fusions["classification"])) or "none")
+    for row in result.fusions.itertuples():
+        log.info("  %s %s %s: %d fragments, %s, filters %s", row.fusion, row.breakpoint5, row.breakpoint3,
+                 row.supporting_fragments, row.classification, row.filters or "none")  # fmt: skip
     write_evidence(result.evidence, out["evidence"])
     table.write(result.fusions, out["parquet"], out["tsv"])
     return result
@@ -36,11 +46,16 @@ def cohort(parquets: list[str | Path], out_parquet: str | Path, out_tsv: str | P
     return merged
 
 
-def summary(result: CallResult, sample: str) -> str:
-    """A few lines for a person at a terminal."""
+def summary(result: CallResult, sample: str, ntrk_reads: int | None = None) -> str:
+    """A few lines for a person at a terminal.  A BAM without reads in the NTRK loci could not
+    have shown a fusion, and the summary says so rather than look like a negative."""
     f = result.fusions
     passed = f[f["filters"] == ""]
     lines = [f"{sample}: {len(result.evidence)} evidence records, {len(f)} candidate(s), {len(passed)} passing"]
+    if ntrk_reads is not None:
+        lines[0] += f"; {ntrk_reads} reads in the NTRK loci"
+        if ntrk_reads == 0:
+            lines.append("  no read in the NTRK loci: this file could not have shown an NTRK fusion (not a negative)")
     for r in f.head(10).itertuples():
         status = "PASS" if not r.filters else f"filtered: {r.filters}"
         lines.append(f"  {r.vicc_name}  {r.breakpoint5} {r.breakpoint3}  split={r.split_reads} "

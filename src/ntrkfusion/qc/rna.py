@@ -106,7 +106,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
                 control_genes: list[str]) -> dict:  # fmt: skip
     """Every RNA metric of one sample (see the module docstring); ``control_genes`` are the
     housekeeping genes whose expression says whether the library could show a fusion."""
-    mapped = sum(s.mapped for s in bam.get_index_statistics())
+    mapped = None if bam.is_cram else sum(s.mapped for s in bam.get_index_statistics())
     unique = UniqueReads()
     per_gene, lengths, bias, tins = {}, [], [], []
     annotated = set(ann.transcripts["gene"])
@@ -125,7 +125,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
     expressed = sum(n >= min_gene_reads for n in per_gene.values())
     ntrk = {g: ntrk_imbalance(ann, bam, contigs, g) for g in NTRK}
     return dict(
-        mapped_reads=int(mapped),
+        mapped_reads=None if mapped is None else int(mapped),
         housekeeping_reads=int(sum(per_gene.values())),
         housekeeping_expressed=f"{expressed}/{len(per_gene)}",
         housekeeping_expressed_fraction=expressed / len(per_gene) if per_gene else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from dataclasses import fields
 from pathlib import Path
@@ -65,9 +66,16 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
     result, reasons = decide(fusions, flags, metrics, sample.assay, s)
     passing = fusions[fusions["classification"] == Class.QUALIFYING]
     best = passing.iloc[0] if len(passing) else None
+    log = logging.getLogger(__name__)
+    log.info("%s %s: %d reads in the NTRK loci; flags %s", sample.sample, sample.assay, ntrk_reads,
+             sorted(flags) or "none")  # fmt: skip
+    log.info("result %s: %s", result, "; ".join(reasons))
     return dict(
         sample=sample.sample, assay=sample.assay, result=result, reasons=reasons,
-        qc_flags=[f for f in ALL_FLAGS if f in flags], warnings=flags.get("WARN", []),
+        qc_flags=[f for f in ALL_FLAGS if f in flags],
+        warnings=flags.get("WARN", []) + list(bam_info.get("warnings", [])),
+        inputs=dict(bam=bam_info["bam"], index=bam_info["index"], fingerprint=bam_info.get("fingerprint", {}),
+                    aligner=bam_info.get("aligner"), read_group_samples=bam_info.get("read_group_samples", [])),
         best_fusion=None if best is None else best["fusion"],
         best_fusion_name=None if best is None else best["vicc_name"],
         best_fusion_fragments=None if best is None else int(best["supporting_fragments"]),

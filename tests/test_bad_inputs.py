@@ -1,0 +1,370 @@
+"""Inputs that cannot mislead: one table row per bad input a lab could send.
+
+Each row builds its input from the bundled example BAMs (pysam, samtools) in a temporary
+folder and states the exact outcome: the exit code, the key words of the one-line message,
+no traceback.  The checks are the workflow's own (``ntrkfusion check-samples`` runs the same
+code before any job); what only the workflow does (re-runs, interruptions, file modes) is
+tested below the table.  A new bug becomes a new row.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pysam
+import pytest
+
+from ntrkfusion.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "resources" / "example"
+HEADER = "sample\tbam\tassay\ttumour_content\n"
+
+
+def copy_bam(tmp: Path, name: str = "etv6_ntrk3", to: str | None = None) -> Path:
+    out = tmp / f"{to or name}.bam"
+    shutil.copy(EXAMPLE / f"{name}.bam", out)
+    shutil.copy(EXAMPLE / f"{name}.bam.bai", str(out) + ".bai")
+    return out
+
+
+def sheet(tmp: Path, rows: list[str], header: str = HEADER) -> Path:
+    path = tmp / "samples.tsv"
+    path.write_text(header + "".join(r + "\n" for r in rows))
+    return path
+
+
+def rewrite(src: Path, dst: Path, header_change: Callable[[dict], dict] | None = None, sam: bool = False) -> Path:
+    """A copy of ``src`` with an edited header (as BAM, or as SAM text when ``sam``)."""
+    with pysam.AlignmentFile(str(src)) as fh:
+        header = fh.header.to_dict()
+        if header_change:
+            header = header_change(header)
+        with pysam.AlignmentFile(str(dst), "w" if sam else "wb", header=header) as out:
+            for read in fh.fetch(until_eof=True):
+                out.write(pysam.AlignedSegment.from_dict(read.to_dict(), out.header))
+    return dst
+
+
+def corrupt_ntrk3_block(bam: Path, skip: int = 0) -> None:
+    """Flip bytes inside the compressed data of the BGZF block holding NTRK3's ``skip``-th read."""
+    with pysam.AlignmentFile(str(bam)) as fh:
+        for n, _ in enumerate(fh.fetch("chr15", 87859750, 88256739)):
+            if n == skip:
+                break
+        offset = fh.tell() >> 16  # the compressed offset of the block being read
+    data = bytearray(bam.read_bytes())
+    for i in range(offset + 40, offset + 80):
+        data[i] ^= 0xFF
+    bam.write_bytes(bytes(data))
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+@dataclass
+class Case:
+    id: str
+    build: Callable[[Path], list[str]]  # makes the inputs in tmp, returns the command's arguments
+    exit: int
+    words: tuple[str, ...]  # key words of the message (stderr, or stdout when exit is 0)
+
+
+def _rows(tmp, rows, header=HEADER):
+    return ["check-samples", str(sheet(tmp, rows, header))]
+
+
+def _bam_row(tmp, make, name="S1"):
+    return _rows(tmp, [f"{name}\t{make(tmp)}\trna\t60"])
+
+
+def _truncated_no_index(tmp):
+    bam = copy_bam(tmp)
+    bam.write_bytes(bam.read_bytes()[:-100])
+    Path(str(bam) + ".bai").unlink()
+    return bam
+
+
+def _text_no_index(tmp):
+    (tmp / "t.bam").write_text("sample\tresult\nP1\tPOSITIVE\n")
+    return tmp / "t.bam"
+
+
+def _sam_named_bam(tmp, index=False):
+    out = rewrite(EXAMPLE / "negative_rna.bam", tmp / "s.sam", sam=True)
+    out.rename(tmp / "s.bam")
+    if index:
+        shutil.copy(EXAMPLE / "negative_rna.bam.bai", tmp / "s.bam.bai")
+    return tmp / "s.bam"
+
+
+def _queryname_no_index(tmp):
+    return rewrite(EXAMPLE / "negative_rna.bam", tmp / "q.bam", lambda h: {**h, "HD": {"VN": "1.6", "SO": "queryname"}})
+
+
+def _foreign_newer_index(tmp):
+    bam = copy_bam(tmp)
+    shutil.copy(EXAMPLE / "dna_tpm3_ntrk1_20.bam.bai", str(bam) + ".bai")  # same header, other file
+    return bam
+
+
+def _index_of_fewer_contigs(tmp):
+    bam = copy_bam(tmp)
+    small = rewrite(EXAMPLE / "negative_rna.bam", tmp / "small.bam",
+                    lambda h: {**h, "SQ": h["SQ"]})  # same contigs, re-indexed below with CSI of another layout
+    pysam.index(str(small))
+    fewer = tmp / "fewer.bam"
+    with pysam.AlignmentFile(str(small)) as fh, pysam.AlignmentFile(
+        str(fewer), "wb", header={"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": fh.header.to_dict()["SQ"][:3]}
+    ) as out:  # fmt: skip
+        for read in fh.fetch("chr1"):
+            out.write(pysam.AlignedSegment.from_dict(read.to_dict(), out.header))
+    pysam.index(str(fewer))
+    shutil.copy(str(fewer) + ".bai", str(bam) + ".bai")
+    return bam
+
+
+def _corrupt_in_ntrk(tmp):
+    bam = copy_bam(tmp)
+    corrupt_ntrk3_block(bam)
+    Path(str(bam) + ".bai").touch()
+    return bam
+
+
+def _two_samples_in_one_bam(tmp):
+    return rewrite(EXAMPLE / "negative_rna.bam", tmp / "two.bam",
+                   lambda h: {**h, "RG": [{"ID": "a", "SM": "P1"}, {"ID": "b", "SM": "P2"}]}) and _indexed(tmp / "two.bam")
+
+
+def _sm_differs(tmp):
+    return _indexed(rewrite(EXAMPLE / "negative_rna.bam", tmp / "sm.bam",
+                            lambda h: {**h, "RG": [{"ID": "a", "SM": "LIMS-4711"}]}))  # fmt: skip
+
+
+def _indexed(bam: Path) -> Path:
+    pysam.index(str(bam))
+    return bam
+
+
+def _reference(tmp, kind):
+    bam = copy_bam(tmp)
+    if kind == "missing":
+        ref = tmp / "nope.fa"
+    else:
+        ref = tmp / "ref.fa"
+        ref.write_text(">chr1\n" + "ACGT" * 25 + "\n")
+        if kind == "other_genome":
+            pysam.faidx(str(ref))
+        elif kind == "gzip":
+            ref = tmp / "ref.fa.gz"
+            with gzip.open(ref, "wt") as fh:
+                fh.write(">chr1\nACGT\n")
+    return ["check-samples", str(sheet(tmp, [f"S1\t{bam}\trna\t60"])), "--reference", str(ref)]
+
+
+CASES = [
+    Case("sample_id_dot", lambda t: _rows(t, [f".\t{copy_bam(t)}\trna\t60"]), 1,
+         ("line 2, column sample", "starting with a letter or digit")),
+    Case("sample_id_dotdot", lambda t: _rows(t, [f"..\t{copy_bam(t)}\trna\t60"]), 1, ("column sample", "'..'")),
+    Case("sample_id_300_chars", lambda t: _rows(t, [f"{'A' * 300}\t{copy_bam(t)}\trna\t60"]), 1,
+         ("300 characters; at most 64",)),
+    Case("hash_in_sample_not_first_column", lambda t: _rows(t, [f"{copy_bam(t)}\tP7#2\trna"],
+                                                             header="bam\tsample\tassay\n"), 1,
+         ("column sample: 'P7#2' is not allowed",)),
+    Case("hash_in_bam_path", lambda t: _rows(t, [f"P7\t{copy_bam(t, to='run#2')}\trna\t60"]), 0, ("1 sample ready",)),
+    Case("empty_sheet", lambda t: _rows(t, [], header=""), 1, ("empty (no header line)",)),
+    Case("header_only", lambda t: _rows(t, []), 1, ("no samples",)),
+    Case("trailing_tab_on_a_row", lambda t: _rows(t, [f"S1\t{copy_bam(t)}\trna\t60\t"]), 0, ("1 sample ready",)),
+    Case("extra_cell_on_a_row", lambda t: _rows(t, [f"S1\t{copy_bam(t)}\trna\t60\tx"]), 1,
+         ("line 2: 5 cells but the header has 4 columns",)),
+    Case("line_numbers_count_comments_and_blanks", lambda t: _rows(t, ["# run 12", "", f"S1\t{copy_bam(t)}\tmrna\t60"]),
+         1, ("line 4, column assay",)),
+    Case("nan_tumour_content_is_not_given", lambda t: _rows(t, [f"S1\t{copy_bam(t)}\trna\tnan"]), 0, ("1 sample ready",)),
+    Case("same_file_under_two_ids", lambda t: _rows(t, [f"A\t{copy_bam(t)}\trna\t60", f"B\t{copy_bam(t)}\trna\t60"]),
+         1, ("samples A and B name the same file",)),
+    Case("two_samples_in_one_bam", lambda t: _bam_row(t, _two_samples_in_one_bam), 1,
+         ("holds reads of 2 samples", "P1, P2")),
+    Case("truncated_without_index", lambda t: _bam_row(t, _truncated_no_index), 1, ("is truncated",)),
+    Case("text_file_without_index", lambda t: _bam_row(t, _text_no_index), 1, ("a text file, not a BAM or CRAM",)),
+    Case("sam_named_bam", lambda t: _bam_row(t, _sam_named_bam), 1, ("a SAM text file, not BAM",)),
+    Case("sam_named_bam_with_bai", lambda t: _bam_row(t, lambda x: _sam_named_bam(x, index=True)), 1,
+         ("a SAM text file, not BAM",)),
+    Case("queryname_sorted_without_index", lambda t: _bam_row(t, _queryname_no_index), 1,
+         ("not coordinate-sorted (@HD SO:queryname)",)),
+    Case("newer_index_of_another_bam", lambda t: _bam_row(t, _foreign_newer_index), 1,
+         ("cannot be read in the NTRK loci", "samtools index")),
+    Case("index_of_fewer_contigs", lambda t: _bam_row(t, _index_of_fewer_contigs), 1,
+         ("was made for another file (3 reference sequences",)),
+    Case("corrupt_block_in_an_ntrk_locus", lambda t: _bam_row(t, _corrupt_in_ntrk), 1,
+         ("cannot be read in the NTRK loci",)),
+    Case("reference_missing", lambda t: _reference(t, "missing"), 1, ("reference", "file not found")),
+    Case("reference_without_fai", lambda t: _reference(t, "no_index"), 1, ("no index (ref.fa.fai)", "samtools faidx")),
+    Case("reference_of_another_genome", lambda t: _reference(t, "other_genome"), 1,
+         ("is another genome: chr1 is 248956422 bases in the alignment header",)),
+    Case("reference_gzip_not_bgzip", lambda t: _reference(t, "gzip"), 1, ("gzip-compressed, not bgzip",)),
+    Case("call_sample_with_a_path", lambda t: ["call", str(copy_bam(t)), "--assay", "rna", "--sample", "../x",
+                                               "--out", str(t / "o")], 1, ("sample name '../x'",)),
+    Case("call_reference_missing", lambda t: ["call", str(copy_bam(t)), "--assay", "rna", "--reference",
+                                              str(t / "nope.fa")], 1, ("--reference", "file not found")),
+    Case("call_out_is_a_file", lambda t: ["call", str(copy_bam(t)), "--assay", "rna", "--out",
+                                          str(Path(shutil.copy(EXAMPLE / "truth.tsv", t / "x.tsv")))], 1,
+         ("--out", "is a file")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_bad_input(case, tmp_path, capsys):
+    args = case.build(tmp_path)
+    code = main(args)
+    out, err = capsys.readouterr()
+    text = out + err
+    assert code == case.exit, text
+    for word in case.words:
+        assert word in text, text
+    assert "Traceback" not in text
+    if code:
+        assert all(line.startswith("ntrkfusion: ") for line in err.splitlines()), err
+
+
+def test_sm_tag_that_differs_is_a_warning_or_with_strict_identity_an_error(tmp_path, capsys):
+    bam = _sm_differs(tmp_path)
+    path = sheet(tmp_path, [f"P-17\t{bam}\trna\t60"])
+    assert main(["check-samples", str(path)]) == 0
+    assert "warning: sample P-17: read groups name the sample 'LIMS-4711', the sheet 'P-17'" in capsys.readouterr().err
+    from ntrkfusion.bam_input import inspect_sample
+    from ntrkfusion.errors import UserError
+    from ntrkfusion.samplesheet import Sample
+
+    with pytest.raises(UserError, match="strict_identity is set"):
+        inspect_sample(Sample("P-17", bam, "rna"), strict_identity=True)
+
+
+def test_a_cram_is_decoded_only_with_the_genome_it_was_written_with(tmp_path, catalogue):
+    """Same contig names and lengths, other sequence: the CRAM header's M5 says so."""
+    import hashlib
+
+    from ntrkfusion.bam_input import inspect_sample
+    from ntrkfusion.reference import Reference
+    from ntrkfusion.samplesheet import Sample
+
+    cram = tmp_path / "s.cram"
+    subprocess.run(["samtools", "view", "-C", "-T", str(catalogue.reference), "-o", str(cram),
+                    str(EXAMPLE / "negative_rna.bam")], check=True)  # fmt: skip
+    pysam.index(str(cram))
+    info = inspect_sample(Sample("negative_rna", cram, "rna"), reference=str(catalogue.reference))
+    assert (info.build, info.warnings) == ("GRCh38", ())
+    tiny = tmp_path / "tiny.fa"  # a stand-in genome: chr1/9/15 of 100 bases
+    tiny.write_text("".join(f">{c}\n{'ACGT' * 25}\n" for c in ("chr1", "chr9", "chr15")))
+    pysam.faidx(str(tiny))
+    other = hashlib.md5(b"C" * 100).hexdigest()
+    header = {"SQ": [{"SN": c, "LN": 100, "M5": other} for c in ("chr1", "chr9", "chr15")]}
+    problem, _ = Reference.open(tiny).matches(header, is_cram=True)
+    assert problem.startswith(f"reference {tiny} is not the genome this CRAM was written with (chr1 MD5 differs)")
+    same = {"SQ": [dict(sq, M5=hashlib.md5(b"ACGT" * 25).hexdigest()) for sq in header["SQ"]]}
+    assert Reference.open(tiny).matches(same, is_cram=True) == (None, None)
+
+
+def test_call_on_a_bam_without_ntrk_reads_says_it_could_not_show_a_fusion(tmp_path, bam_factory, capsys):
+    from ntrkfusion.testing import Read
+
+    bam = bam_factory(reads=[Read("r", "chr2", 1_000_000)])
+    assert main(["call", str(bam), "--assay", "rna", "--out", str(tmp_path / "o")]) == 0
+    assert "could not have shown an NTRK fusion (not a negative)" in capsys.readouterr().out
+
+
+# -- what only the workflow does ---------------------------------------------------------------
+
+def snakemake(work: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(work),
+           "--cores", "2", *args]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A working directory with two samples copied from the example."""
+    (tmp_path / "config").mkdir()
+    copy_bam(tmp_path, "etv6_ntrk3", "P1")
+    copy_bam(tmp_path, "negative_rna", "P2")
+    sheet(tmp_path / "config", ["P1\t../P1.bam\trna\t60", "P2\t../P2.bam\trna\t60"])
+    (tmp_path / "config/config.yaml").write_text("samples: config/samples.tsv\n")
+    return tmp_path
+
+
+def results(work: Path) -> dict[str, str]:
+    rows = (work / "results/samples.tsv").read_text().splitlines()[1:]
+    return {r.split("\t")[0]: r.split("\t")[2] for r in rows}
+
+
+@pytest.mark.workflow
+def test_replaced_bam_with_an_older_timestamp_is_rerun_and_a_threshold_edit_too(project):
+    assert snakemake(project).returncode == 0
+    assert results(project) == {"P1": "POSITIVE", "P2": "NEGATIVE"}
+    for suffix in ("", ".bai"):  # cp -p: the old file's timestamps come along
+        subprocess.run(["cp", "-p", str(EXAMPLE / f"negative_rna.bam{suffix}"), str(project / f"P1.bam{suffix}")],
+                       check=True)  # fmt: skip
+    dry = snakemake(project, "-n")
+    assert "call_fusions" in dry.stdout and "params" in dry.stdout, dry.stdout
+    assert snakemake(project).returncode == 0
+    assert results(project) == {"P1": "NEGATIVE", "P2": "NEGATIVE"}
+    assert "Nothing to be done" in snakemake(project, "-n").stdout
+    (project / "config/config.yaml").write_text("samples: config/samples.tsv\nqc:\n  min_tumour_content: 70\n")
+    dry = snakemake(project, "-n")
+    assert "sample_qc" in dry.stdout and "call_fusions" not in dry.stdout  # only what reads the threshold
+    assert snakemake(project).returncode == 0
+    assert results(project) == {"P1": "INDETERMINATE", "P2": "INDETERMINATE"}  # 60 % < 70 %
+
+
+@pytest.mark.workflow
+def test_after_kill_9_the_same_command_goes_on(project):
+    """A run killed mid-way leaves Snakemake's locks and incomplete markers; the README's own
+    command (no --unlock, no --rerun-incomplete) must finish the job."""
+    import base64
+    import json
+    import socket
+
+    assert snakemake(project).returncode == 0
+    dead = subprocess.run(["true"])  # a finished process: its pid is dead
+    snake = project / ".snakemake"
+    (snake / "ntrkfusion-run.json").write_text(json.dumps({"host": socket.gethostname(), "pid": 2**22 + 7}))
+    (snake / "locks").mkdir(exist_ok=True)
+    (snake / "locks/0.output.lock").write_text(str(project / "results/P1/qc.json") + "\n")
+    qc = project / "results/P1/qc.json"
+    (snake / "incomplete").mkdir(exist_ok=True)
+    (snake / "incomplete" / base64.urlsafe_b64encode(b"results/P1/qc.json").decode()).touch()
+    qc.write_text("{")  # what an interrupted writer could have left (ours never do)
+    assert dead.returncode == 0
+    out = snakemake(project)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(qc.read_text())["result"] == "POSITIVE"
+
+
+@pytest.mark.workflow
+def test_a_corrupt_block_deep_in_a_locus_fails_its_job_with_one_line(project):
+    """Deeper than the probe before the run reads: the job ends with one line, no traceback,
+    no output of that sample, and the other sample goes on (keep-going)."""
+    corrupt_ntrk3_block(project / "P1.bam", skip=1500)
+    Path(str(project / "P1.bam") + ".bai").touch()
+    out = snakemake(project, "--keep-going")
+    assert out.returncode != 0
+    assert "ntrkfusion: error: sample P1: a file could not be read" in out.stderr, out.stderr[-3000:]
+    assert "Traceback" not in out.stderr
+    assert not (project / "results/P1/fusions.tsv").exists() and (project / "results/P2/qc.json").exists()
+
+
+@pytest.mark.workflow
+def test_outputs_are_readable_as_the_umask_says(project):
+    import os
+    import stat
+
+    out = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} -m snakemake --snakefile {ROOT / 'Snakefile'} "
+                                      f"--directory {project} --cores 2"], capture_output=True, text=True)  # fmt: skip
+    assert out.returncode == 0, out.stderr[-2000:]
+    for name in ("samples.tsv", "report.html", "fusions.tsv", "samples.parquet", "P1/qc.json", "P1/report.html"):
+        mode = stat.S_IMODE(os.stat(project / "results" / name).st_mode)
+        assert mode == 0o644, (name, oct(mode))
