@@ -30,6 +30,10 @@ localrules:
     multiqc_content,
 
 
+onsuccess:
+    print_summary()
+
+
 rule all:
     default_target: True
     input:

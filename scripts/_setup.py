@@ -17,10 +17,15 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
+# The workflow's own code comes first: in a checkout its src/, as the up-front checks use
+# (workflow/rules/common.smk); in an installed copy (no src/ beside it), the installed package.
+# Snakemake appends the main process's sys.path to a job's, so "already in sys.path" is not
+# enough: it must be in front of site-packages.
 SRC = Path(__file__).resolve().parents[1] / "src"
-if str(SRC) not in sys.path:
+if SRC.is_dir():
     sys.path.insert(0, str(SRC))
 
+import ntrkfusion  # noqa: E402
 from ntrkfusion import __version__  # noqa: E402
 from ntrkfusion.errors import UserError  # noqa: E402
 
@@ -38,7 +43,8 @@ def job(smk):
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         log.addHandler(handler)
     sample = dict(smk.wildcards).get("sample")
-    log.info("ntrkfusion %s, rule %s%s", __version__, smk.rule, f", sample {sample}" if sample else "")
+    log.info("ntrkfusion %s (%s), rule %s%s", __version__, Path(ntrkfusion.__file__).parent, smk.rule,
+             f", sample {sample}" if sample else "")  # fmt: skip
     log.info("parameters: %s", {k: v for k, v in smk.params.items()})
     log.info("inputs: %s", [str(f) for f in smk.input])
     start = time.perf_counter()

@@ -258,6 +258,14 @@ def test_a_cram_is_decoded_only_with_the_genome_it_was_written_with(tmp_path, ca
     pysam.index(str(cram))
     info = inspect_sample(Sample("negative_rna", cram, "rna"), reference=str(catalogue.reference))
     assert (info.build, info.warnings) == ("GRCh38", ())
+    from ntrkfusion.annotation import load_annotation
+    from ntrkfusion.config import control_genes
+    from ntrkfusion.genome import ContigNames
+    from ntrkfusion.qc.rna import rna_metrics
+
+    with pysam.AlignmentFile(str(cram), reference_filename=str(catalogue.reference)) as fh:
+        metrics = rna_metrics(fh, load_annotation("GRCh38"), ContigNames(tuple(fh.references)), 10, control_genes(None))
+    assert metrics["mapped_reads"] is None and metrics["housekeeping_reads"] > 1000  # a .crai counts nothing: unknown
     tiny = tmp_path / "tiny.fa"  # a stand-in genome: chr1/9/15 of 100 bases
     tiny.write_text("".join(f">{c}\n{'ACGT' * 25}\n" for c in ("chr1", "chr9", "chr15")))
     pysam.faidx(str(tiny))

@@ -34,3 +34,46 @@ def test_locate_both_builds(capsys):
 def test_locate_bad_position(capsys):
     assert main(["locate", "chr1-5"]) == 1
     assert "expected chrom:pos" in capsys.readouterr().err
+
+
+def test_every_argument_has_help_and_the_description_is_plain_text():
+    import argparse
+
+    from ntrkfusion.cli import _parser
+
+    parser = _parser()
+    assert "``" not in parser.description
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    missing = []
+    for name, sub in subparsers.choices.items():
+        for action in sub._actions:
+            if not isinstance(action, argparse._HelpAction) and not (action.help or "").strip():
+                missing.append(f"{name} {action.dest}")
+    assert missing == []
+    assert {"--genome-build"} <= set(subparsers.choices["locate"]._option_string_actions)  # one name everywhere
+
+
+def test_run_gives_one_samples_full_result_with_the_config(tmp_path, capsys):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "resources/example"
+    config = tmp_path / "config.yaml"
+    config.write_text("qc:\n  min_tumour_content: 70\n")  # the same config file as the workflow's
+    args = ["run", str(example / "etv6_ntrk3.bam"), "--assay", "rna", "--tumour-content", "60", "--config", str(config),
+            "--out", str(tmp_path / "out")]  # fmt: skip
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("etv6_ntrk3: POSITIVE") and "tumour content 60% < 70%" in out
+    folder = tmp_path / "out/etv6_ntrk3"
+    assert {p.name for p in folder.iterdir()} >= {"bam_info.json", "evidence.parquet", "fusions.tsv", "qc.json",
+                                                  "report.html"}  # fmt: skip
+    assert main(["run", str(example / "etv6_ntrk3.bam"), "--assay", "rna", "--tumour-content", "150"]) == 1
+    assert "column tumour_content: 150 is outside 0-100" in capsys.readouterr().err
+
+
+def test_snakefile_points_at_the_workflow(capsys):
+    from pathlib import Path
+
+    assert main(["snakefile"]) == 0
+    path = Path(capsys.readouterr().out.strip())
+    assert path.name == "Snakefile" and (path.parent / "workflow/rules/common.smk").is_file()

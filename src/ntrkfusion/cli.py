@@ -1,4 +1,4 @@
-"""The ``ntrkfusion`` command line.  User mistakes print one line each and exit 1."""
+"""The ntrkfusion command line.  User mistakes print one line each and exit 1."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UserError
-from .paths import RESOURCES
+
+DESCRIPTION = (
+    "Find NTRK1/NTRK2/NTRK3 gene fusions in tumour RNA-seq and DNA-panel BAM/CRAM files. "
+    "For a cohort, run the Snakemake workflow (snakemake --cores N); these commands check inputs, "
+    "run one sample, and build the lab's own tables."
+)
+BUILD_HELP = "genome build: auto (default; read from the header's contig lengths), GRCh38, GRCh37, or a custom name"
+REFERENCE_HELP = "genome FASTA (indexed): needed for CRAM; names the partner of soft-clipped RNA reads"
+CONFIG_HELP = "workflow config file (config/config.yaml) whose settings to use; default: the defaults"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,40 +34,56 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ntrkfusion", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="ntrkfusion", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"ntrkfusion {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    check = sub.add_parser("check-samples", help="validate a sample sheet and its BAMs; print the builds")
-    check.add_argument("samples", type=Path)
-    check.add_argument("--reference", help="genome FASTA (needed for CRAM)")
-    check.add_argument("--genome-build", default="auto", help="auto (default), GRCh38, GRCh37 or a custom name")
+    check = sub.add_parser("check-samples", help="check a sample sheet and its BAMs as the workflow does; run nothing")
+    check.add_argument("samples", type=Path, help="the sample sheet (TSV: sample, bam, assay, ...)")
+    check.add_argument("--reference", help=REFERENCE_HELP)
+    check.add_argument("--genome-build", default="auto", help=BUILD_HELP)
     check.set_defaults(func=_check_samples)
 
-    build = sub.add_parser("build-annotation", help="build the annotation from a GENCODE/Ensembl GTF")
-    build.add_argument("--gtf", required=True, type=Path)
-    build.add_argument("--build", required=True, help="name of the assembly, e.g. GRCh38")
-    build.add_argument("--out", required=True, type=Path, help="output folder")
-    build.set_defaults(func=_build_annotation)
+    run = sub.add_parser("run", help="one sample from BAM to result (calls, QC, result, report), without Snakemake")
+    run.add_argument("bam", type=Path, help="coordinate-sorted, indexed BAM or CRAM")
+    run.add_argument("--assay", choices=["rna", "dna"], required=True, help="rna (RNA-seq) or dna (DNA panel)")
+    run.add_argument("--sample", help="sample ID (default: the file name before its first dot)")
+    run.add_argument("--tumour-content", type=float, help="percent tumour nuclei; not given is reported, never 100")
+    run.add_argument("--dv200", type=float, help="RNA: percent of fragments > 200 nt")
+    run.add_argument("--panel-bed", type=Path, help="DNA: the panel's capture targets (BED)")
+    run.add_argument("--config", type=Path, help=CONFIG_HELP)
+    run.add_argument("--out", type=Path, default=Path("results"),
+                     help="folder; the sample's files go to OUT/SAMPLE/ as in the workflow (default: results)")  # fmt: skip
+    run.set_defaults(func=_run)
 
-    call = sub.add_parser("call", help="call NTRK fusions in one BAM, without Snakemake")
-    call.add_argument("bam", type=Path)
-    call.add_argument("--assay", choices=["rna", "dna"], required=True)
-    call.add_argument("--sample", help="sample name (default: the BAM's file name)")
-    call.add_argument("--reference", help="genome FASTA: CRAM input; names the partner of soft-clipped RNA reads")
-    call.add_argument("--genome-build", default="auto")
-    call.add_argument("--out", type=Path, help="folder for evidence.parquet, fusions.parquet, fusions.tsv")
+    call = sub.add_parser("call", help="call NTRK fusions in one BAM (no QC, no result: see run)")
+    call.add_argument("bam", type=Path, help="coordinate-sorted, indexed BAM or CRAM")
+    call.add_argument("--assay", choices=["rna", "dna"], required=True, help="rna (RNA-seq) or dna (DNA panel)")
+    call.add_argument("--sample", help="sample ID (default: the file name before its first dot)")
+    call.add_argument("--reference", help=REFERENCE_HELP)
+    call.add_argument("--genome-build", default="auto", help=BUILD_HELP)
+    call.add_argument("--config", type=Path, help=CONFIG_HELP)
+    call.add_argument("--out", type=Path, default=Path("."),
+                      help="folder for SAMPLE.evidence.parquet, SAMPLE.fusions.parquet and SAMPLE.fusions.tsv "
+                           "(default: the current folder)")  # fmt: skip
     call.set_defaults(func=_call)
 
     pon = sub.add_parser("build-pon", help="a panel of normals from the laboratory's known-negative BAMs")
     pon.add_argument("samples", type=Path, help="sample sheet of known-negative samples (the usual columns)")
     pon.add_argument("--out", required=True, type=Path, help="the panel of normals to write (TSV)")
-    pon.add_argument("--config", type=Path, help="workflow config whose calling settings to use (default: defaults)")
+    pon.add_argument("--config", type=Path, help=CONFIG_HELP)
     pon.add_argument("--min-samples", type=int, default=2,
                      help="keep what is seen in at least this many normals (default 2: recurrent)")  # fmt: skip
-    pon.add_argument("--reference", help="genome FASTA (needed for CRAM)")
-    pon.add_argument("--genome-build", default="auto", help="auto (default), GRCh38 or GRCh37")
+    pon.add_argument("--reference", help=REFERENCE_HELP)
+    pon.add_argument("--genome-build", default="auto", help=BUILD_HELP)
     pon.set_defaults(func=_build_pon)
+
+    build = sub.add_parser("build-annotation", help="build the annotation tables from a GENCODE/Ensembl GTF")
+    build.add_argument("--gtf", required=True, type=Path, help="the GTF (or .gtf.gz) of the assembly")
+    build.add_argument("--genome-build", "--build", dest="genome_build", required=True,
+                       help="the name of the assembly, e.g. GRCh38-v46")  # fmt: skip
+    build.add_argument("--out", required=True, type=Path, help="folder for the tables")
+    build.set_defaults(func=_build_annotation)
 
     from .simulate.cli import add_parser as add_simulate
 
@@ -67,8 +91,12 @@ def _parser() -> argparse.ArgumentParser:
 
     locate = sub.add_parser("locate", help="gene, transcript and exon/intron at a position")
     locate.add_argument("position", help="chrom:pos, 1-based (chr prefix optional)")
-    locate.add_argument("--build", default="GRCh38", help="GRCh38, GRCh37 or an annotation folder")
+    locate.add_argument("--genome-build", "--build", dest="genome_build", default="GRCh38",
+                        help="GRCh38 (default), GRCh37, or an annotation folder")  # fmt: skip
     locate.set_defaults(func=_locate)
+
+    snakefile = sub.add_parser("snakefile", help="print the path of the installed workflow's Snakefile")
+    snakefile.set_defaults(func=_snakefile)
     return parser
 
 
@@ -97,25 +125,57 @@ def _check_samples(args) -> int:
     return 0
 
 
-def _call(args) -> int:
-    from .bam_input import inspect_sample
-    from .calling.stage import call_to_files, summary
-    from .samplesheet import Sample, check_sample_id
+def _sample_name(args) -> str:
+    from .samplesheet import check_sample_id
 
     name = args.sample or args.bam.name.split(".")[0]
     check_sample_id(name)  # it names the output files: never a path
-    if args.reference is not None and not Path(args.reference).is_file():
-        raise UserError(f"--reference {args.reference}: file not found")
-    out = args.out or Path(".")
+    return name
+
+
+def _out_folder(out: Path, flag: str = "--out") -> Path:
     if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out}: is a file; give a folder")
-    info = inspect_sample(Sample(name, args.bam.resolve(), args.assay), reference=args.reference,
+        raise UserError(f"{flag} {out}: is a file; give a folder")
+    return out
+
+
+def _run(args) -> int:
+    from .config import load_config
+    from .samplesheet import sample_from_fields
+    from .single import run_sample
+
+    config = load_config(args.config)
+    fields = dict(sample=_sample_name(args), bam=str(args.bam), assay=args.assay, tumour_content=args.tumour_content,
+                  dv200=args.dv200, panel_bed=str(args.panel_bed) if args.panel_bed else None)  # fmt: skip
+    sample = sample_from_fields(fields, Path.cwd())
+    done = run_sample(sample, config, _out_folder(args.out))
+    qc = done.qc
+    print(f"{sample.sample}: {qc['result']}")
+    for reason in qc["reasons"]:
+        print(f"  {reason}")
+    print(f"files: {done.out}/ (qc.json, fusions.tsv, report.html)")
+    return 0
+
+
+def _call(args) -> int:
+    from .bam_input import inspect_sample
+    from .calling.stage import call_to_files, summary
+    from .config import load_config
+    from .samplesheet import Sample
+
+    name = _sample_name(args)
+    config = load_config(args.config)
+    reference = args.reference or config.get("reference") or None
+    if reference is not None and not Path(reference).is_file():
+        raise UserError(f"--reference {reference}: file not found")
+    out = _out_folder(args.out)
+    info = inspect_sample(Sample(name, args.bam.resolve(), args.assay), reference=reference,
                           genome_build=args.genome_build)  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     files = dict(evidence=out / f"{name}.evidence.parquet", parquet=out / f"{name}.fusions.parquet",
                  tsv=out / f"{name}.fusions.tsv")  # fmt: skip
-    result = call_to_files(info.bam, name, args.assay, info.build, {}, files, reference=args.reference)
-    print(summary(result, name, _ntrk_reads(info, args.reference)))
+    result = call_to_files(info.bam, name, args.assay, info.build, config, files, reference=reference)
+    print(summary(result, name, _ntrk_reads(info, reference)))
     return 0
 
 
@@ -148,10 +208,10 @@ def _build_pon(args) -> int:
 
 def _build_annotation(args) -> int:
     from .annotation.gtf import build_from_gtf
+    from .paths import RESOURCES
 
-    counts = build_from_gtf(
-        args.gtf, args.out, args.build, RESOURCES / "curated/ntrk_kinase_domains.tsv", RESOURCES / "GRCh38"
-    )
+    counts = build_from_gtf(args.gtf, args.out, args.genome_build, RESOURCES / "curated/ntrk_kinase_domains.tsv",
+                            RESOURCES / "GRCh38")  # fmt: skip
     print(json.dumps(counts, sort_keys=True))
     return 0
 
@@ -162,13 +222,20 @@ def _locate(args) -> int:
     chrom, _, pos = args.position.replace(",", "").partition(":")
     if not pos.isdigit():
         raise UserError(f"position {args.position!r}: expected chrom:pos, e.g. chr1:156874571")
-    ann = load_annotation(args.build)
+    ann = load_annotation(args.genome_build)
     loci = ann.locate(chrom, int(pos))
     if not loci:
         print(f"{args.position}\tintergenic")
     for locus in loci:
         print(f"{args.position}\t{locus.gene}\t{locus.transcript_id}\t{locus.refseq_id}\t"
               f"{locus.region} {locus.number}")  # fmt: skip
+    return 0
+
+
+def _snakefile(args) -> int:
+    from .paths import SNAKEFILE
+
+    print(SNAKEFILE)
     return 0
 
 

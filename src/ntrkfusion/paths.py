@@ -1,18 +1,29 @@
-"""Where the workflow's own files live (schemas, bundled resources).
+"""Where the files ntrkfusion reads at run time are: inside the installed package.
 
-ntrkfusion is installed editable from its repository (``pip install -e .``), so the
-package finds the repository root two levels above itself.  ``NTRKFUSION_HOME``
-overrides this for an installation elsewhere.
+A wheel carries the bundled annotation and curated tables (``resources/``) and the workflow
+(Snakefile, ``workflow/``, ``scripts/``, ``envs/``, ``config/config.yaml``) as package data
+(``pyproject.toml``, ``[tool.setuptools]``), found here with ``importlib.resources``.  In a
+checkout (``pip install -e .``) the same files are the repository's own, in its fixed layout.
 """
 
 from __future__ import annotations
 
-import os
+from importlib.resources import files
 from pathlib import Path
 
-REPO_ROOT = Path(os.environ.get("NTRKFUSION_HOME", Path(__file__).resolve().parents[2]))
-SCHEMAS = REPO_ROOT / "workflow" / "schemas"
-RESOURCES = REPO_ROOT / "resources"
+PACKAGE = Path(str(files("ntrkfusion")))
+
+
+def _data(inside: str, checkout: str) -> Path:
+    """The packaged copy (a wheel install) or, in a checkout, the repository's folder."""
+    packaged = PACKAGE / inside
+    return packaged if packaged.is_dir() else (PACKAGE.parents[1] / checkout).resolve()
+
+
+RESOURCES = _data("resources", "resources")
+WORKFLOW_FILES = _data("workflow_files", ".")
+SNAKEFILE = WORKFLOW_FILES / "Snakefile"
+SCHEMAS = WORKFLOW_FILES / "workflow" / "schemas"
 
 
 def bundled_annotation_dir(build: str) -> Path:

@@ -108,6 +108,18 @@ def read_samples(path: str | Path) -> list[Sample]:
     return samples
 
 
+def sample_from_fields(fields: dict, base: Path) -> Sample:
+    """One sample given field by field (the command line), checked as a sheet row is."""
+    where = f"sample {fields.get('sample')}"
+    raw = {k: ("" if v is None else str(v)) for k, v in fields.items()}
+    record, problems = _row_record(raw, where)
+    validator = jsonschema.Draft202012Validator(load_schema("samples.schema.yaml"))
+    problems += [f"{where}, {_describe(err)}" for err in sorted(validator.iter_errors(record), key=lambda e: list(e.path))]
+    if problems:
+        raise UserError(problems)
+    return _to_sample(record, base)
+
+
 def _lines(path: Path) -> list[tuple[int, list[str]]]:
     """(file line number, cells) of the lines that are not comments or blank."""
     try:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
-# The rules use the ntrkfusion package from this repository's src/ folder.
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+# The checks here and the jobs (scripts/_setup.py) run the same code: the workflow's own src/
+# in a checkout, the installed package in an installed copy of the workflow.
+if (Path(workflow.basedir) / "src").is_dir():
+    sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
 from ntrkfusion.bam_input import inspect_samples
 from ntrkfusion.config import config_problems, file_problems
@@ -126,3 +128,10 @@ SETTINGS = {
     stage: settings_digest(config, stage)
     for stage in ("inspect", "calling", "qc", "report")
 }
+
+
+def print_summary():
+    """At the end of a run: each sample's result and where the reports are."""
+    from ntrkfusion.report.summary import end_of_run
+
+    print(end_of_run(), file=sys.stderr)

@@ -18,10 +18,11 @@ EXAMPLE_CASES = ["etv6_ntrk3", "lmna_ntrk1_nochim", "negative_rna", "degraded_ne
 def add_parser(sub) -> None:
     p = sub.add_parser("simulate", help="synthetic truth BAMs made with STAR / BWA-MEM")
     p.add_argument("cases", nargs="*", help="named cases or YAML case specs")
-    p.add_argument("--out", type=Path, help="output folder")
+    p.add_argument("--out", type=Path, help="folder for the BAMs, truth.tsv and samples.tsv")
     p.add_argument("--example", action="store_true", help=f"the bundled example set: {', '.join(EXAMPLE_CASES)}")
     p.add_argument("--list", action="store_true", help="list the named cases")
-    p.add_argument("--reference", action="store_true", help="also write the GRCh38-coordinate reference FASTA")
+    p.add_argument("--write-reference", action="store_true",
+                   help="also write reference.fa.gz, the GRCh38-coordinate genome the reads were aligned to")  # fmt: skip
     p.add_argument("--cache", type=Path, default=None, help="aligner indexes (default ~/.cache/ntrkfusion)")
     p.set_defaults(func=run)
 
@@ -46,7 +47,7 @@ def run(args) -> int:
          for c, r in zip(cases, results)]  # fmt: skip
     )
     sheet.to_csv(args.out / "samples.tsv", sep="\t", index=False, lineterminator="\n")
-    if args.reference:
+    if args.write_reference:
         from ..annotation import load_annotation
         from .cases import GENOME_GENES
         from .locus_genome import LocusGenome
