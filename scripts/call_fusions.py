@@ -1,18 +1,13 @@
-"""Snakemake entry point: call one sample -> evidence.parquet, fusions.parquet, fusions.tsv."""
+"""Snakemake entry point: check one sample's BAM and call it -> bam_info.json, evidence.parquet,
+fusions.parquet, fusions.tsv."""
 
 from _setup import job
 
-from ntrkfusion.calling.stage import call_to_files
+from ntrkfusion.calling.stage import inspect_and_call
+from ntrkfusion.samplesheet import Sample
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with job(smk):
-    call_to_files(
-        smk.input.bam,
-        smk.wildcards.sample,
-        smk.params.assay,
-        smk.params.annotation,
-        smk.config,
-        dict(evidence=smk.output.evidence, parquet=smk.output.parquet, tsv=smk.output.tsv),
-        reference=smk.params.reference or None,
-        boundaries=smk.input.get("boundaries") or None,
-    )
+    files = dict(info=smk.output.info, evidence=smk.output.evidence, parquet=smk.output.parquet, tsv=smk.output.tsv)
+    inspect_and_call(Sample.from_dict(smk.params.sample), smk.params.annotation, smk.config, files,
+                     boundaries=smk.input.get("boundaries") or None)  # fmt: skip

@@ -323,7 +323,7 @@ def test_replaced_bam_with_an_older_timestamp_is_rerun_and_a_threshold_edit_too(
     assert "Nothing to be done" in snakemake(project, "-n").stdout
     (project / "config/config.yaml").write_text("samples: config/samples.tsv\nqc:\n  min_tumour_content: 70\n")
     dry = snakemake(project, "-n")
-    assert "sample_qc" in dry.stdout and "call_fusions" not in dry.stdout  # only what reads the threshold
+    assert "sample_result" in dry.stdout and "call_fusions" not in dry.stdout  # only what reads the threshold
     assert snakemake(project).returncode == 0
     assert results(project) == {"P1": "INDETERMINATE", "P2": "INDETERMINATE"}  # 60 % < 70 %
 

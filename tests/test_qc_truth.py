@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ntrkfusion.annotation import load_annotation
-from ntrkfusion.calling import table
 from ntrkfusion.calling.clips import boundary_table
-from ntrkfusion.calling.engine import call_sample
-from ntrkfusion.inspect import describe_sample
+from ntrkfusion.calling.stage import inspect_and_call
 from ntrkfusion.qc.stage import sample_qc
 from ntrkfusion.samplesheet import Sample
 from ntrkfusion.simulate.cases import CATALOGUE
@@ -20,15 +18,16 @@ ANN = load_annotation("GRCh38")
 def qc(catalogue, tmp_path_factory):
     """qc.json records of every case, called with the reference (as a lab would run RNA)."""
     out = tmp_path_factory.mktemp("qc")
-    bounds = boundary_table(ANN, str(catalogue.reference))
+    bounds_file = out / "exon_boundaries.parquet"
+    boundary_table(ANN, str(catalogue.reference)).to_parquet(bounds_file)
 
     def run(name, with_reference=True):
         case, sim = CATALOGUE[name], catalogue.sims[name]
         sample = Sample(name, sim.bam, case.assay, case.tumour_content, case.dv200, sim.panel_bed)
-        fusions = call_sample(sim.bam, name, case.assay, ANN, boundaries=bounds if with_reference else None)
-        path = out / f"{name}.{with_reference}.parquet"
-        table.write(fusions.fusions, path, path.with_suffix(".tsv"))
-        return sample_qc(sample, describe_sample(sample, "GRCh38", 10_000), "GRCh38", path, {})
+        folder = out / f"{name}.{with_reference}"
+        files = {k: folder / f"{k}.out" for k in ("info", "evidence", "parquet", "tsv")}
+        info, _ = inspect_and_call(sample, "", {}, files, boundaries=bounds_file if with_reference else None)
+        return sample_qc(sample, info, "GRCh38", files["parquet"], {}, evidence_parquet=files["evidence"])
 
     records = {name: run(name) for name in CATALOGUE}
     records["etv6_ntrk3_nochim/no-reference"] = run("etv6_ntrk3_nochim", with_reference=False)

@@ -10,7 +10,7 @@ import pytest
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.config import control_genes
 from ntrkfusion.genome import ContigNames
-from ntrkfusion.qc.coverage import UniqueReads, depth
+from ntrkfusion.qc.coverage import Coverage, UniqueReads
 from ntrkfusion.qc.dna import dna_metrics, poisson_at_least
 from ntrkfusion.qc.flags import QCSettings, qc_flags
 from ntrkfusion.qc.result import decide
@@ -51,7 +51,7 @@ def test_unique_depth_removes_flagged_and_coordinate_duplicates(bam_factory):
              Read("c", "chr1", 1011, "50M", flag=1024), Read("d", "chr1", 1021, "50M")]  # fmt: skip
     bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
     keep = UniqueReads()
-    cov = depth(bam, "chr1", 1000, 1080, keep)
+    cov = Coverage(bam, "chr1", [(1000, 1080)], keep).exact
     assert cov[0] == 1 and cov[25] == 2 and cov[69] == 1 and cov[70] == 0
     assert (keep.total, keep.duplicates) == (4, 2) and keep.duplicate_rate == 0.5
 
@@ -67,7 +67,7 @@ def test_fragment_length_in_transcript_space(bam_factory):
                   mate=("chr12", mate_start + 1)),
              Read("p", "chr12", mate_start + 1, "60M", flag=1 | 2 | 128 | 16, mate=("chr12", r1_start + 1))]  # fmt: skip
     bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
-    (length,) = fragment_lengths(bam, "chr12", ANN.exons("GAPDH"), "+")
+    (length,) = fragment_lengths(bam.fetch("chr12"), ANN.exons("GAPDH"), "+")
     assert length == 60 + 40 + 60  # exon 3 tail + exon 4 head up to the mate + the mate
 
 
@@ -190,3 +190,18 @@ def test_dna_insert_size_is_the_median_template_length(bam_factory, tmp_path):
     m = dna_metrics(bam, ANN, ContigNames(tuple(bam.references)), None, tumour_content=None, k=5)
     assert m["median_insert_size"] == 300
     assert m["detectability"] == {}  # no tumour content: not computed (and flagged elsewhere)
+
+
+def test_depth_of_a_deep_region_is_estimated_within_its_error_with_bounded_work(bam_factory):
+    """Above the read budget, depth comes from a systematic sample of the reads: here 2,000
+    distinct 50 bp reads start evenly over 1,000 bases, so the true depth mid-way is 100."""
+    reads = [Read(f"r{i}", "chr1", 1_000_001 + i // 2, "50M", flag=1 | 2 | 64, mate=("chr1", 2_000_000 + i))
+             for i in range(2000)]  # fmt: skip
+    bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
+    deep = Coverage(bam, "chr1", [(1_000_000, 1_001_100)], budget=500)
+    exact = Coverage(bam, "chr1", [(1_000_000, 1_001_100)])
+    assert deep.exact is None and len(deep.reads) == 500 and exact.exact is not None
+    assert deep.stride == 4  # 2,000 reads, 500 to 1,000 kept
+    assert exact.at_offsets([500])[0] == 100
+    middle = deep.at_offsets(range(300, 700)).mean()  # 1/sqrt(25 sampled reads) at one base; averaged
+    assert middle == pytest.approx(100, rel=0.1)

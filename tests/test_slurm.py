@@ -44,7 +44,7 @@ def test_example_on_slurm_matches_a_local_run(cluster, tmp_path):
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     for table in TABLES:
         assert (remote / "results" / table).read_bytes() == (local / "results" / table).read_bytes(), table
-    # every job ran through SLURM, the per-sample steps of all five samples bundled: 20 rule runs,
+    # every job ran through SLURM, the per-sample steps of all five samples bundled: 10 rule runs,
     # far fewer SLURM jobs (one log each)
     slurm_logs = sorted((remote / ".snakemake/slurm_logs").rglob("*.log"))
     assert 1 <= len(slurm_logs) <= 3, slurm_logs

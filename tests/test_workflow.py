@@ -64,7 +64,7 @@ def test_dry_run_plans_the_bundled_example():
     out = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--forceall", "--cores", "1"], cwd=ROOT,
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "inspect_bam" in out.stdout and "summarise_inputs" in out.stdout
+    assert "call_fusions" in out.stdout and "summarise_inputs" in out.stdout
 
 
 def test_lint_is_clean():

@@ -11,6 +11,7 @@ file, plus one indexed probe of each NTRK locus: checking a cohort is quick.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pysam
@@ -60,8 +61,11 @@ def inspect_sample(
     custom_annotation: bool = False,
     strict_identity: bool = False,
     ref: Reference | None = None,
+    probe: bool = True,
 ) -> BamInfo:
-    """Check one sample's BAM/CRAM and recognise its build; raise UserError with one line."""
+    """Check one sample's BAM/CRAM and recognise its build; raise UserError with one line.
+    ``probe=False`` leaves out the indexed read of the NTRK loci (it loads the whole index: the
+    workflow does it in each sample's first job, so that planning a cohort stays quick)."""
     name, bam = sample.sample, sample.bam
 
     def fail(problem: str) -> UserError:
@@ -87,7 +91,7 @@ def inspect_sample(
     index = _checked_index(bam, header, fail)
     lengths = {sq["SN"]: sq["LN"] for sq in header.get("SQ", [])}
     call: BuildCall = resolve_build(name, lengths, genome_build, custom_annotation)
-    if not custom_annotation:  # a custom annotation is built by a job: its loci are probed there
+    if probe and not custom_annotation:  # a custom annotation is built by a job: probed there
         probe_loci(bam, index, reference, ntrk_loci(call.build, tuple(lengths)), name)
     warnings = []
     if ref is None and reference:
@@ -182,8 +186,10 @@ def probe_loci(bam: Path, index: Path, reference: str | None, regions, sample: s
                         f"re-create the index with `samtools index {bam}`, or the file if that fails") from None
 
 
+@lru_cache(maxsize=64)
 def ntrk_loci(annotation: str, contigs: tuple[str, ...]):
-    """The NTRK gene spans of an annotation, named as in the alignment file."""
+    """The NTRK gene spans of an annotation, named as in the alignment file (a cohort's files
+    share a few headers: computed once per header)."""
     from .annotation import load_annotation
     from .genome import ContigNames
     from .loci import ntrk_regions

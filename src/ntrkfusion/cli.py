@@ -175,18 +175,8 @@ def _call(args) -> int:
     files = dict(evidence=out / f"{name}.evidence.parquet", parquet=out / f"{name}.fusions.parquet",
                  tsv=out / f"{name}.fusions.tsv")  # fmt: skip
     result = call_to_files(info.bam, name, args.assay, info.build, config, files, reference=reference)
-    print(summary(result, name, _ntrk_reads(info, reference)))
+    print(summary(result, name, result.ntrk_reads))
     return 0
-
-
-def _ntrk_reads(info, reference) -> int:
-    import pysam
-
-    from .bam_input import ntrk_loci
-    from .loci import count_reads
-
-    with pysam.AlignmentFile(info.bam, reference_filename=reference) as bam:
-        return sum(count_reads(bam, r, 0)[0] for r in ntrk_loci(info.build, tuple(bam.references)))
 
 
 def _build_pon(args) -> int:

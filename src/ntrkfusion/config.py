@@ -9,7 +9,6 @@ import copy
 from functools import lru_cache
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from .errors import UserError
@@ -23,6 +22,8 @@ def _schema() -> dict:
 
 def config_problems(config: dict) -> list[str]:
     """Every way ``config`` breaks workflow/schemas/config.schema.yaml, one line each."""
+    import jsonschema  # here: the calling path does not need it
+
     validator = jsonschema.Draft202012Validator(_schema())
     problems = []
     for err in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
@@ -60,6 +61,8 @@ def with_defaults(config: dict) -> dict:
 def load_config(path: str | Path | None) -> dict:
     """A config file as the workflow would use it (checked, defaults filled); none: the defaults.
     ``samples`` is not needed outside the workflow."""
+    if path is None:
+        return with_defaults({"samples": "-"})
     config: dict = {}
     if path is not None:
         try:

@@ -33,6 +33,11 @@ def _umask() -> int:
     return mask
 
 
+def write_parquet_frame(frame, path: str | Path) -> None:
+    """A pandas frame as Parquet, complete or absent."""
+    write_parquet(pa.Table.from_pandas(frame, preserve_index=False), path)
+
+
 def write_parquet(table: pa.Table, path: str | Path) -> None:
     """Write a Parquet file under a temporary name, then move it into place."""
     path = Path(path)

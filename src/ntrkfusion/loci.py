@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pysam
-
 from .annotation import Annotation
 from .genome import ContigNames
 
@@ -35,15 +33,3 @@ def ntrk_regions(annotation: Annotation, contigs: ContigNames, padding: int) -> 
             Region(gene, contig, max(0, int(tx["tx_start"]) - padding), int(tx["tx_end"]) + padding)
         )
     return regions
-
-
-def count_reads(bam: pysam.AlignmentFile, region: Region, min_mapq: int) -> tuple[int, int]:
-    """Primary, mapped, non-QC-fail reads over a region, through the index, and how many of
-    them are placed ambiguously (MAPQ < min_mapq; STAR's 255 means unique)."""
-    total = ambiguous = 0
-    for read in bam.fetch(region.contig, region.start, region.end):
-        if read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_qcfail:
-            continue
-        total += 1
-        ambiguous += read.mapping_quality < min_mapq
-    return total, ambiguous

@@ -19,11 +19,10 @@ from . import alignment_file as af
 # The config keys each stage reads ("section.key" for nested keys); files named by a key are
 # fingerprinted too, so that editing the file counts as a change.
 STAGE_KEYS = {
-    "inspect": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "calling.min_mapq"),
-    "calling": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "panel_of_normals", "calling"),
-    "qc": ("genome_build", "reference", "annotation_gtf", "housekeeping_genes", "qc", "calling.min_fragments",
-           "calling.min_mapq"),  # fmt: skip
-    "report": ("qc",),
+    "calling": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "panel_of_normals",
+                "calling"),
+    "result": ("genome_build", "reference", "annotation_gtf", "housekeeping_genes", "qc", "calling.min_fragments",
+               "calling.min_mapq"),  # fmt: skip
 }
 FILE_KEYS = ("reference", "annotation_gtf", "panel_of_normals", "housekeeping_genes")
 

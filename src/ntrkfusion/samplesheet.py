@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonschema
 import yaml
 
 from .errors import UserError
@@ -38,8 +37,10 @@ class Sample:
 
     @classmethod
     def from_dict(cls, record: dict) -> "Sample":
-        panel = record.get("panel_bed")
-        return cls(**{**record, "bam": Path(record["bam"]), "panel_bed": Path(panel) if panel else None})
+        """From ``to_dict`` (keys that are not fields, such as a fingerprint, are ignored)."""
+        fields = {k: v for k, v in record.items() if k in cls.__dataclass_fields__}
+        panel = fields.get("panel_bed")
+        return cls(**{**fields, "bam": Path(fields["bam"]), "panel_bed": Path(panel) if panel else None})
 
 
 def load_schema(name: str) -> dict:
@@ -80,6 +81,8 @@ def read_samples(path: str | Path) -> list[Sample]:
     problems = _check_columns(path, columns)
     if problems:
         raise UserError(problems)
+    import jsonschema  # here: the calling path does not need it
+
     validator = jsonschema.Draft202012Validator(load_schema("samples.schema.yaml"))
     samples, seen = [], {}
     for line, cells in body:
@@ -113,6 +116,8 @@ def sample_from_fields(fields: dict, base: Path) -> Sample:
     where = f"sample {fields.get('sample')}"
     raw = {k: ("" if v is None else str(v)) for k, v in fields.items()}
     record, problems = _row_record(raw, where)
+    import jsonschema  # here: the calling path does not need it
+
     validator = jsonschema.Draft202012Validator(load_schema("samples.schema.yaml"))
     problems += [f"{where}, {_describe(err)}" for err in sorted(validator.iter_errors(record), key=lambda e: list(e.path))]
     if problems:
@@ -187,7 +192,7 @@ def _row_record(raw: dict, where: str) -> tuple[dict, list[str]]:
     return record, problems
 
 
-def _describe(err: jsonschema.ValidationError) -> str:
+def _describe(err) -> str:
     """'column X: what is wrong' for one schema violation."""
     if err.validator == "required":
         missing = re.match(r"'([^']+)'", err.message)

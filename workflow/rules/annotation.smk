@@ -16,8 +16,8 @@ rule build_annotation:
         "../../envs/ntrkfusion.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 4000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=4000,
+        runtime=30,
     params:
         out_dir=lambda wildcards, output: Path(output.tables[0]).parent,
     script:

@@ -11,8 +11,8 @@ rule exon_boundaries:
         "../../envs/ntrkfusion.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
-        runtime=lambda wildcards, attempt: 30 * attempt,
+        mem_mb=2000,
+        runtime=30,
     params:
         annotation=lambda wildcards: annotation_dir(wildcards.build),
     script:
@@ -20,14 +20,12 @@ rule exon_boundaries:
 
 
 rule call_fusions:
-    """Find the reads that tell of an NTRK fusion, cluster them and annotate each candidate."""
+    """Check one sample's BAM, then find the reads that tell of an NTRK fusion, cluster them
+    and annotate each candidate (each NTRK locus read once, its reads counted too)."""
     input:
-        bam=get_bam,
-        index=get_bam_index,
-        annotation=get_annotation_tables,
-        boundaries=get_exon_boundaries,
-        panel_of_normals=config["panel_of_normals"] or [],
+        unpack(calling_inputs),
     output:
+        info="results/{sample}/bam_info.json",
         evidence="results/{sample}/evidence.parquet",
         parquet="results/{sample}/fusions.parquet",
         tsv="results/{sample}/fusions.tsv",
@@ -37,14 +35,12 @@ rule call_fusions:
         "../../envs/ntrkfusion.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 1500 * attempt,
-        runtime=lambda wildcards, attempt: 20 * attempt,
+        mem_mb=1500,
+        runtime=20,
     params:
         settings=SETTINGS["calling"],
-        inputs=input_fingerprint,
-        assay=lambda wildcards: SAMPLES[wildcards.sample].assay,
-        annotation=get_annotation,
-        reference=config["reference"],
+        sample=sample_params,
+        annotation=CUSTOM_ANNOTATION_DIR,
     script:
         "../../scripts/call_fusions.py"
 

@@ -45,6 +45,7 @@ def _load_checked_samples():
             genome_build=config["genome_build"],
             custom_annotation=CUSTOM_ANNOTATION,
             strict_identity=config["strict_identity"],
+            probe=False,  # each sample's first job reads its loci through the index
         )
     except UserError as err:
         _stop(err.problems)
@@ -63,40 +64,62 @@ wildcard_constraints:
     sample=sample_id_rule()[0],
 
 
-def get_bam(wildcards):
-    return BAM_INFO[wildcards.sample].bam
-
-
-def get_bam_index(wildcards):
-    return BAM_INFO[wildcards.sample].index
-
-
-def sample_record(wildcards):
-    return SAMPLES[wildcards.sample].to_dict()
+# A custom annotation (annotation_gtf) is one build per run, made by a job into this folder.
+CUSTOM_ANNOTATION_DIR = (
+    f"results/annotation/{config['genome_build']}" if CUSTOM_ANNOTATION else ""
+)
 
 
 def annotation_dir(build):
     """Folder of the annotation tables for a build: bundled, or built from annotation_gtf."""
-    if CUSTOM_ANNOTATION:
-        return f"results/annotation/{build}"
-    return str(bundled_annotation_dir(build))
+    return CUSTOM_ANNOTATION_DIR or str(bundled_annotation_dir(build))
 
 
-def get_annotation(wildcards):
+def sample_annotation(wildcards):
     return annotation_dir(BAM_INFO[wildcards.sample].build)
 
 
-def get_annotation_tables(wildcards):
-    return f"{get_annotation(wildcards)}/transcripts.parquet"
-
-
-def get_exon_boundaries(wildcards):
-    """RNA with a reference: the exon-boundary table that names soft-clip partners."""
-    if not config["reference"] or SAMPLES[wildcards.sample].assay != "rna":
-        return []
-    return (
-        f"results/reference/{BAM_INFO[wildcards.sample].build}/exon_boundaries.parquet"
+# Input functions are called once per job while Snakemake plans: one function per rule (with
+# unpack) rather than one per file keeps planning a 1000-sample cohort quick.
+def calling_inputs(wildcards):
+    """Everything a sample's first stage reads."""
+    info = BAM_INFO[wildcards.sample]
+    inputs = dict(
+        bam=info.bam,
+        index=info.index,
+        annotation=f"{annotation_dir(info.build)}/transcripts.parquet",
     )
+    if config["reference"] and SAMPLES[wildcards.sample].assay == "rna":
+        inputs["boundaries"] = f"results/reference/{info.build}/exon_boundaries.parquet"
+    if config["panel_of_normals"]:
+        inputs["panel_of_normals"] = config["panel_of_normals"]
+    return inputs
+
+
+def qc_inputs(wildcards):
+    """Everything a sample's QC reads."""
+    info, sample = BAM_INFO[wildcards.sample], SAMPLES[wildcards.sample]
+    folder = f"results/{wildcards.sample}"
+    inputs = dict(
+        bam=info.bam,
+        index=info.index,
+        info=f"{folder}/bam_info.json",
+        fusions=f"{folder}/fusions.parquet",
+        evidence=f"{folder}/evidence.parquet",
+    )
+    if sample.panel_bed:
+        inputs["panel_bed"] = str(sample.panel_bed)
+    if config["housekeeping_genes"]:
+        inputs["housekeeping_genes"] = config["housekeeping_genes"]
+    return inputs
+
+
+def sample_params(wildcards):
+    """The sample's sheet row and its files' fingerprint: a changed row or a replaced file
+    (whatever its timestamps) re-runs the sample (Snakemake's params trigger)."""
+    record = SAMPLES[wildcards.sample].to_dict()
+    record["inputs"] = inputs_fingerprint(BAM_INFO[wildcards.sample].fingerprint)
+    return record
 
 
 def all_outputs():
@@ -112,22 +135,9 @@ def all_outputs():
     ]
 
 
-def get_panel_bed(wildcards):
-    bed = SAMPLES[wildcards.sample].panel_bed
-    return str(bed) if bed else []
-
-
-def input_fingerprint(wildcards):
-    """Changes when the sample's alignment file or index changes, whatever the timestamps."""
-    return inputs_fingerprint(BAM_INFO[wildcards.sample].fingerprint)
-
-
 # What each stage reads from the config (and the files it names), as one value per stage: an
 # edited threshold re-runs the stages that read it (Snakemake's params trigger).
-SETTINGS = {
-    stage: settings_digest(config, stage)
-    for stage in ("inspect", "calling", "qc", "report")
-}
+SETTINGS = {stage: settings_digest(config, stage) for stage in ("calling", "result")}
 
 
 def print_summary():

@@ -1,31 +1,31 @@
-rule sample_qc:
-    """Measure the material, raise QC flags and decide POSITIVE, NEGATIVE or INDETERMINATE."""
+rule sample_result:
+    """Measure the material, raise QC flags, decide POSITIVE, NEGATIVE or INDETERMINATE, and draw
+    the sample's report: result, fusions to scale, QC against thresholds, limitations.
+    """
     input:
-        bam=get_bam,
-        index=get_bam_index,
-        info="results/{sample}/bam_info.json",
-        fusions="results/{sample}/fusions.parquet",
-        evidence="results/{sample}/evidence.parquet",
-        panel_bed=get_panel_bed,
-        housekeeping_genes=config["housekeeping_genes"] or [],
+        unpack(qc_inputs),
     output:
         qc="results/{sample}/qc.json",
+        html=report(
+            "results/{sample}/report.html",
+            caption="../report/sample.rst",
+            category="Samples",
+            labels={"sample": "{sample}"},
+        ),
     log:
-        "logs/sample_qc/{sample}.log",
+        "logs/sample_result/{sample}.log",
     conda:
         "../../envs/ntrkfusion.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, attempt: 1500 * attempt,
-        runtime=lambda wildcards, attempt: 20 * attempt,
+        mem_mb=1500,
+        runtime=20,
     params:
-        settings=SETTINGS["qc"],
-        inputs=input_fingerprint,
-        sample=sample_record,
-        annotation=get_annotation,
-        reference=config["reference"],
+        settings=SETTINGS["result"],
+        sample=sample_params,
+        annotation=sample_annotation,
     script:
-        "../../scripts/sample_qc.py"
+        "../../scripts/sample_result.py"
 
 
 rule sample_results:

@@ -1,30 +1,3 @@
-rule sample_report:
-    """Draw one sample's report: result, fusions to scale, QC against thresholds, limitations."""
-    input:
-        qc="results/{sample}/qc.json",
-        fusions="results/{sample}/fusions.parquet",
-    output:
-        html=report(
-            "results/{sample}/report.html",
-            caption="../report/sample.rst",
-            category="Samples",
-            labels={"sample": "{sample}"},
-        ),
-    log:
-        "logs/sample_report/{sample}.log",
-    conda:
-        "../../envs/ntrkfusion.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    params:
-        settings=SETTINGS["report"],
-        annotation=get_annotation,
-    script:
-        "../../scripts/report.py"
-
-
 rule cohort_report:
     """One page with every sample's result, sortable."""
     input:

@@ -20,12 +20,12 @@ from ..annotation import Annotation
 from ..config import default, with_defaults
 from ..genome import ContigNames
 from ..io import write_parquet
-from ..loci import NTRK_GENES, ntrk_regions
+from ..loci import ntrk_regions
 from . import filters as flt
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
 from .cluster import Candidate, ClusterSettings, Clusterer, count_fragments, loci
 from .describe import describe
-from .evidence import EVIDENCE_COLUMNS, Evidence, SetAside, add_mate_mapq, extract, partner_clips
+from .evidence import EVIDENCE_COLUMNS, Evidence, LocusReads, SetAside, add_mate_mapq, extract, partner_clips
 from .junctions import Side
 from .naming import NO_GENE, UNKNOWN
 from .pon import PanelOfNormals
@@ -53,6 +53,11 @@ class CallSettings:
 class CallResult:
     evidence: pd.DataFrame
     fusions: pd.DataFrame
+    loci: list[LocusReads] = field(default_factory=list)  # the padded NTRK loci read, with their counts
+
+    @property
+    def ntrk_reads(self) -> int:
+        return sum(locus.reads for locus in self.loci)
 
 
 def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, reference: str | None = None,
@@ -65,18 +70,21 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
     with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
         contigs = ContigNames(tuple(bam.references))
         evidence: list[Evidence] = []
-        spans = {}
+        spans, loci = {}, []
         for region in ntrk_regions(ann, contigs, settings.padding):
             tx = ann.transcript(region.name)
             span = (int(tx["tx_start"]) + 1, int(tx["tx_end"]))
             spans[region.name] = (region.contig, *span)
-            evidence += extract(bam, region, span, settings.min_clip)
+            found, counts = extract(bam, region, span, settings.min_clip, settings.filters.min_mapq)
+            evidence += found
+            loci.append(counts)
         set_aside_same_gene(evidence, ann, spans, assay)
         if assay == "rna":
             if boundaries is None and reference:
                 boundaries = boundary_table(ann, reference)
             named = ExonBoundaryIndex(boundaries) if boundaries is not None else None
-            own = named or ExonBoundaryIndex(consensus_boundaries(bam, ann, contigs, NTRK_GENES))
+            clipped = tuple(sorted({ev.region for ev in evidence if ev.kind == "clip" and not ev.set_aside}))
+            own = named or ExonBoundaryIndex(consensus_boundaries(bam, ann, contigs, clipped))
             set_aside_spliced_clips(evidence, ann, own, settings.snap)
             if named is not None:
                 _name_clip_partners(evidence, ann, named, contigs, settings.snap)
@@ -91,7 +99,7 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
     rows, candidates = _without_minor_clusters(rows, candidates, settings.filters)
     fusions = to_frame(rows)
     _number_candidates(fusions, candidates)
-    return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"))
+    return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"), loci)
 
 
 def _row(cand: Candidate, sample: str, assay: str, ann: Annotation, clusterer: Clusterer,

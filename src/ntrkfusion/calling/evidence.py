@@ -83,14 +83,52 @@ class Evidence:
         return None if self.anchor_b is None else min(self.anchor_a, self.anchor_b)
 
 
-def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int], min_clip: int) -> list[Evidence]:
-    """Evidence from one padded NTRK region; ``gene_span`` is the gene's 1-based extent."""
-    out = []
+@dataclass
+class LocusReads:
+    """What one read of a padded NTRK locus found besides evidence: its primary reads, and how
+    many of them map ambiguously (bam_info.json, QC's LOW_MAPPING_QUALITY)."""
+
+    gene: str
+    region: str
+    reads: int = 0
+    low_mapq_reads: int = 0
+
+
+def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int], min_clip: int,
+            min_mapq: int) -> tuple[list[Evidence], LocusReads]:  # fmt: skip
+    """Evidence from one padded NTRK region (``gene_span`` is the gene's 1-based extent), and the
+    locus's read counts, in one pass."""
+    out, counts = [], LocusReads(region.name, str(region))
+    reads = low = 0
     for read in bam.fetch(region.contig, region.start, region.end):
-        if read.is_unmapped or read.is_secondary or read.is_qcfail or not read.cigartuples:
+        flag = read.flag
+        if flag & 0x304:  # unmapped, secondary, QC-fail
+            continue
+        if not flag & 0x800:
+            reads += 1
+            low += read.mapping_quality < min_mapq
+        if _plain(read, flag, gene_span, min_clip):
             continue
         out += _evidence(read, region, gene_span, min_clip)
-    return out
+    counts.reads, counts.low_mapq_reads = reads, low
+    return out, counts
+
+
+def _plain(read, flag: int, span: tuple[int, int], min_clip: int) -> bool:
+    """Most reads of a locus tell of nothing: no SA tag, no long clip, no gap leaving the gene,
+    the mate beside them.  Said quickly, since a deep locus has tens of thousands of them."""
+    cigar = read.cigartuples
+    if not cigar:
+        return True
+    for op, n in cigar:
+        if (op == 4 and n >= min_clip) or op == 5:
+            return False
+        if op == 3 and not (span[0] <= read.reference_start + 1 and read.reference_end <= span[1]):
+            return False
+    if flag & 0x1 and not flag & 0x8:  # paired, mate mapped
+        if read.next_reference_id != read.reference_id or abs(read.next_reference_start - read.reference_start) > NEAR_MATE:
+            return False
+    return not read.has_tag("SA")
 
 
 def add_mate_mapq(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:

@@ -24,7 +24,7 @@ import pysam
 
 from ..annotation import Annotation
 from ..genome import ContigNames
-from .clips import BOUNDARY_COLUMNS, ExonBoundaryIndex, boundaries_of_transcript, clip_in_transcript_orientation
+from .clips import BOUNDARY_COLUMNS, WINDOW, ExonBoundaryIndex, boundaries_of_transcript, clip_in_transcript_orientation
 from .evidence import Evidence, SetAside
 from .junctions import Side
 
@@ -103,10 +103,21 @@ def consensus_boundaries(bam: pysam.AlignmentFile, ann: Annotation, contigs: Con
         contig = contigs.to_bam(exons["chrom"].iat[0])
         if contig is None:
             continue
-        sequence = _ConsensusSequence(bam, contig, zip(exons["start"], exons["end"]))
+        sequence = _ConsensusSequence(bam, contig, _boundary_windows(exons["start"], exons["end"]))
         cols = {c: exons[c].to_numpy() for c in ("gene", "strand", "start", "end", "exon_number")}
         rows += boundaries_of_transcript(exons["chrom"].iat[0], cols, sequence)
     return pd.DataFrame(rows, columns=BOUNDARY_COLUMNS)
+
+
+def _boundary_windows(starts, ends):
+    """The first and last WINDOW bases of each exon: all a boundary table reads (a short exon
+    whole), so deep 3' UTRs are not piled up for nothing."""
+    for start, end in zip(map(int, starts), map(int, ends)):
+        if end - start <= 2 * WINDOW:
+            yield start, end
+        else:
+            yield start, start + WINDOW
+            yield end - WINDOW, end
 
 
 class _ConsensusSequence:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..annotation import load_annotation
+from ..samplesheet import Sample
 from . import table
 from .engine import CallResult, call_sample, settings_from_config, write_evidence
 from .pon import PanelOfNormals
@@ -35,6 +36,37 @@ def call_to_files(bam: str, sample: str, assay: str, annotation: str, config: di
     write_evidence(result.evidence, out["evidence"])
     table.write(result.fusions, out["parquet"], out["tsv"])
     return result
+
+
+def inspect_and_call(sample: Sample, annotation: str, config: dict, out: dict,
+                     boundaries: str | None = None) -> tuple[dict, CallResult]:  # fmt: skip
+    """The first stage of one BAM's path: check the file (``bam_input``), then call it, reading
+    each padded NTRK locus once for both the evidence and its read counts; writes bam_info.json
+    (``out["info"]``) and the calling files.  ``annotation``: a folder for a custom build, or
+    empty for the bundled build the header names."""
+    from ..bam_input import inspect_sample, ntrk_loci, probe_loci
+    from ..inspect import bam_record
+    from ..io import write_json
+
+    reference = config.get("reference") or None
+    custom = bool(config.get("annotation_gtf"))
+    info = inspect_sample(sample, reference=reference, genome_build=config.get("genome_build"),
+                          custom_annotation=custom, strict_identity=config.get("strict_identity", False))  # fmt: skip
+    annotation = annotation if custom else info.build
+    if custom:  # inspect_sample probes the bundled builds' loci; a custom build's only now
+        probe_loci(Path(info.bam), Path(info.index), reference, ntrk_loci(annotation, _contigs(info, reference)),
+                   sample.sample)  # fmt: skip
+    result = call_to_files(info.bam, sample.sample, sample.assay, annotation, config, out, reference, boundaries)
+    record = bam_record(info, result.loci)
+    write_json(record, out["info"])
+    return record, result
+
+
+def _contigs(info, reference) -> tuple[str, ...]:
+    import pysam
+
+    with pysam.AlignmentFile(info.bam, reference_filename=reference) as bam:
+        return tuple(bam.references)
 
 
 def cohort(parquets: list[str | Path], out_parquet: str | Path, out_tsv: str | Path) -> pd.DataFrame:

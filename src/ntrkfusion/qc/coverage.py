@@ -1,7 +1,22 @@
-"""Unique per-base depth through the BAM index, and fragment-level de-duplication.
+"""Unique depth through the BAM index, with bounded Python work per gene.
 
 Duplicates are reads flagged 0x400, and reads whose fragment (position, mate position, strand)
-was already seen in the same region: many pipelines do not mark duplicates.
+was already seen: many pipelines do not mark duplicates.
+
+A deep library holds millions of reads in its housekeeping genes.  Walking each through
+Python (about 9 us a read with pysam's coverage callback) made QC grow with depth: 18 s a sample
+at 100 M pairs (benchmarks/stage_speed.py).  A ``Coverage`` reads its region once, and does
+Python work on at most ``BUDGET`` reads (the index cannot be entered mid-way in a deep region
+more cheaply: a BAI window spans 16 kb, so every seek walks the reads before it):
+
+* a region with up to ``BUDGET`` primary reads is exact: per-base unique depth from the reads'
+  aligned blocks;
+* a deeper one keeps its first ``BUDGET`` reads (coordinate order) as the sample for the
+  duplicate rate and fragment lengths, and a systematic sample of every k-th read (k doubling
+  as the region fills, ``BUDGET`` to ``2 x BUDGET`` reads kept) for depth: each read's span in
+  the intervals' own coordinates (exact for reads spliced at the annotated junctions), times k,
+  times the unique share of the first sample.  The relative error at a position is about
+  1/sqrt(kept reads covering it).
 """
 
 from __future__ import annotations
@@ -9,9 +24,12 @@ from __future__ import annotations
 import numpy as np
 import pysam
 
+BUDGET = 5_000  # reads a region's Python work is bounded by
+SKIP = 0x4 | 0x100 | 0x200 | 0x800  # unmapped, secondary, QC-fail, supplementary
+
 
 class UniqueReads:
-    """A pysam read callback that keeps primary, non-duplicate reads, once per fragment key."""
+    """A read filter that keeps primary, non-duplicate reads, once per fragment key."""
 
     def __init__(self):
         self.seen: set = set()
@@ -20,7 +38,7 @@ class UniqueReads:
         self.duplicates = 0
 
     def __call__(self, read: pysam.AlignedSegment) -> bool:
-        if read.is_unmapped or read.is_secondary or read.is_supplementary or read.is_qcfail:
+        if read.flag & SKIP:
             return False
         ident = (read.query_name, read.is_read1)
         if ident in self.decided:
@@ -39,18 +57,102 @@ class UniqueReads:
         return self.duplicates / self.total if self.total else None
 
 
-def depth(bam: pysam.AlignmentFile, contig: str, start: int, end: int, keep=None) -> np.ndarray:
-    """Unique depth at each base of [start, end) (0-based), all base qualities counted."""
-    keep = keep or UniqueReads()
-    if end <= start:
-        return np.zeros(0, dtype=np.int64)
-    arrays = bam.count_coverage(contig, start, end, quality_threshold=0, read_callback=keep)
-    return np.sum(np.asarray(arrays, dtype=np.int64), axis=0)
+class Coverage:
+    """Unique depth over sorted, non-overlapping intervals of one contig (0-based half-open),
+    e.g. a transcript's exons or a gene's baited exons, as one array over their concatenation."""
 
+    def __init__(self, bam: pysam.AlignmentFile, contig: str, intervals, keep: UniqueReads | None = None,
+                 budget: int = BUDGET):  # fmt: skip
+        spans = sorted((int(s), int(e)) for s, e in intervals if int(e) > int(s))
+        self.starts = np.array([s for s, _ in spans], dtype=np.int64)
+        self.ends = np.array([e for _, e in spans], dtype=np.int64)
+        self.offsets = np.concatenate([[0], np.cumsum(self.ends - self.starts)])
+        self.keep = keep or UniqueReads()
+        self.reads: list = []  # the first `budget` primary reads: duplicates, fragment lengths
+        self.stride = 1
+        sampled = self._read(bam, contig, budget)
+        self.complete = self.stride == 1 and len(sampled) == len(self.reads)
+        self.exact = self._exact() if self.complete else None
+        self.depth = self.exact if self.complete else self._estimated(sampled)
 
-def transcript_depth(bam: pysam.AlignmentFile, contig: str, exons, strand: str, keep=None) -> np.ndarray:
-    """Depth along a transcript, 5'->3' (exons as (start, end) 0-based, any order)."""
-    keep = keep or UniqueReads()
-    parts = [depth(bam, contig, s, e, keep) for s, e in sorted(exons)]
-    joined = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    return joined[::-1] if strand == "-" else joined
+    @property
+    def length(self) -> int:
+        return int(self.offsets[-1])
+
+    def _read(self, bam, contig: str, budget: int) -> list[tuple[int, int, bool]]:
+        """One pass over the region: the first reads, and every stride-th read's span."""
+        if not len(self.starts):
+            return []
+        reads = bam.fetch(contig, int(self.starts[0]), int(self.ends[-1]))
+        first = self.reads
+        for read in reads:  # the first `budget` reads, kept whole
+            if read.flag & SKIP:
+                continue
+            first.append(read)
+            if len(first) == budget:
+                break
+        sampled = [(r.reference_start, r.reference_end, r.is_duplicate) for r in first]
+        n, stride, keep = len(first), 1, sampled.append
+        for read in reads:  # the rest: every stride-th read's span (kept short: deep genes hold millions)
+            if read.flag & SKIP:
+                continue
+            n += 1
+            if n % stride == 0:
+                keep((read.reference_start, read.reference_end, read.flag & 0x400))
+                if len(sampled) == 2 * budget:
+                    sampled, stride = sampled[1::2], stride * 2
+                    keep = sampled.append
+        self.stride = stride
+        return sampled
+
+    def _exact(self) -> np.ndarray:
+        diff = np.zeros(self.length + 1, dtype=np.int64)
+        for read in self.reads:
+            if not self.keep(read):
+                continue
+            for bs, be in read.get_blocks():
+                for lo, hi in self._clip(bs, be):
+                    diff[lo] += 1
+                    diff[hi] -= 1
+        return np.cumsum(diff)[:-1]
+
+    def _estimated(self, sampled: list[tuple[int, int, bool]]) -> np.ndarray:
+        for read in self.reads:  # the duplicate rate, from the contiguous first sample
+            self.keep(read)
+        unique_share = 1 - (self.keep.duplicate_rate or 0.0)
+        diff = np.zeros(self.length + 1, dtype=np.float64)
+        if sampled:
+            spans = np.array([(s, e) for s, e, dup in sampled if not dup], dtype=np.int64).reshape(-1, 2)
+            lo, hi = self._to_offsets(spans[:, 0]), self._to_offsets(spans[:, 1])
+            np.add.at(diff, lo, 1.0)
+            np.add.at(diff, hi, -1.0)
+        return np.cumsum(diff)[:-1] * self.stride * unique_share
+
+    def _to_offsets(self, positions: np.ndarray) -> np.ndarray:
+        """Genomic positions -> offsets in the concatenation (positions between intervals go to
+        the next interval's start; before and after, to the ends)."""
+        i = np.searchsorted(self.ends, positions, side="right")
+        i = np.clip(i, 0, len(self.starts) - 1)
+        inside = np.clip(positions - self.starts[i], 0, self.ends[i] - self.starts[i])
+        return np.clip(self.offsets[i] + inside, 0, self.length)
+
+    def _clip(self, start: int, end: int):
+        """Parts of [start, end) inside the intervals, as offsets into their concatenation."""
+        first = max(0, int(np.searchsorted(self.ends, start, side="right")))
+        for i in range(first, len(self.starts)):
+            if self.starts[i] >= end:
+                break
+            lo, hi = max(start, self.starts[i]), min(end, self.ends[i])
+            if hi > lo:
+                yield int(self.offsets[i] + lo - self.starts[i]), int(self.offsets[i] + hi - self.starts[i])
+
+    def offset(self, pos: int) -> int | None:
+        """Offset of a 0-based position in the intervals' concatenation (None outside them)."""
+        i = int(np.searchsorted(self.ends, pos, side="right"))
+        if i < len(self.starts) and self.starts[i] <= pos < self.ends[i]:
+            return int(self.offsets[i] + pos - self.starts[i])
+        return None
+
+    def at_offsets(self, offsets) -> np.ndarray:
+        """Unique depth at offsets of the concatenated intervals (exact or estimated)."""
+        return self.depth[np.asarray(offsets, dtype=np.int64)].astype(float)

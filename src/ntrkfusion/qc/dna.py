@@ -18,7 +18,7 @@ import pysam
 
 from ..annotation import Annotation
 from ..genome import ContigNames, canonical_contig
-from .coverage import UniqueReads, depth
+from .coverage import Coverage, UniqueReads
 
 NTRK = ("NTRK1", "NTRK2", "NTRK3")
 
@@ -54,16 +54,21 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
                 tumour_content: float | None, k: int) -> dict:  # fmt: skip
     bed = read_bed(panel_bed)
     unique = UniqueReads()
-    exon_depths, genes, untested, per_exon = [], {}, [], {}
+    exon_depths, genes, untested, per_exon, inserts = [], {}, [], {}, []
     for gene in NTRK:
         exons = ann.exons(gene)
         chrom = exons["chrom"].iat[0]
         contig = contigs.to_bam(chrom)
-        parts = [depth(bam, contig, int(s), int(e), unique) for s, e in zip(exons["start"], exons["end"])]
-        per_exon[gene] = [[int(n), round(float(p.mean()), 2)] for n, p in zip(exons["exon_number"], parts)]
-        sequenced = [p[mask] for p, mask in zip(parts, _sequenced(ann.transcript(gene), exons, bed))]
+        cov = Coverage(bam, contig, zip(exons["start"], exons["end"]), unique)
+        points = [_exon_points(cov, int(s), int(e)) for s, e in zip(exons["start"], exons["end"])]
+        parts = [cov.at_offsets(p) if len(p) else np.zeros(0) for p in points]
+        per_exon[gene] = [[int(n), round(float(p.mean()), 2) if len(p) else 0.0]
+                          for n, p in zip(exons["exon_number"], parts)]  # fmt: skip
+        masks = _sequenced(ann.transcript(gene), exons, bed)
+        sequenced = [p[m[pt - pt[0]]] if len(pt) else p for p, m, pt in zip(parts, masks, points)]
         gene_exon = np.concatenate(sequenced) if sum(map(len, sequenced)) else np.concatenate(parts)
         exon_depths.append(gene_exon)
+        inserts += _insert_sizes(cov.reads)
         genes[gene] = dict(chrom=chrom, contig=contig, exon_median=float(np.median(gene_exon)),
                            start=int(exons["start"].min()), end=int(exons["end"].max()))  # fmt: skip
     exon_median = float(np.median(np.concatenate(exon_depths)))
@@ -72,8 +77,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         tested = []
         for n, lo, hi in ann.introns(gene):
             baited = baited_fraction(bed, g["chrom"], lo, hi) >= 0.5 if bed else None
-            cov = depth(bam, g["contig"], lo, hi, unique) if (baited or not bed) else None
-            med = float(np.median(cov)) if cov is not None and len(cov) else 0.0
+            med = _median_depth(bam, g["contig"], lo, hi, unique) if (baited or not bed) else 0.0
             if baited or (not bed and med >= exon_median / 5):
                 tested.append((n, med))
             else:
@@ -87,7 +91,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         baited_intron_depths={g: v["tested_introns"] for g, v in genes.items()},
         min_baited_intron_depth=min((d for v in genes.values() for d in v["tested_introns"].values()),
                                     default=None),  # fmt: skip
-        median_insert_size=_insert_size(bam, genes),
+        median_insert_size=float(np.median(inserts)) if inserts else None,
         duplicate_rate=unique.duplicate_rate,
         detectability={g: round(p, 4) for g, p in detectability.items()},
         untested_regions=untested,
@@ -114,11 +118,18 @@ def _sequenced(tx, exons, bed: list[tuple[str, int, int]]) -> list[np.ndarray]:
     return masks
 
 
-def _insert_size(bam, genes: dict) -> float | None:
-    """Median |TLEN| of primary read 1s of proper pairs over the NTRK genes."""
-    sizes = []
-    for g in genes.values():
-        for read in bam.fetch(g["contig"], g["start"], g["end"]):
-            if read.is_read1 and read.is_proper_pair and not (read.is_secondary or read.is_supplementary):
-                sizes.append(abs(read.template_length))
-    return float(np.median(sizes)) if sizes else None
+def _exon_points(cov: Coverage, start: int, end: int) -> np.ndarray:
+    """Offsets of an exon's bases in the coverage."""
+    first = cov.offset(start)
+    return np.zeros(0, dtype=np.int64) if first is None else np.arange(first, first + end - start)
+
+
+def _median_depth(bam, contig: str, lo: int, hi: int, unique: UniqueReads) -> float:
+    cov = Coverage(bam, contig, [(lo, hi)], unique)
+    return float(np.median(cov.depth)) if cov.length else 0.0
+
+
+def _insert_sizes(reads) -> list[int]:
+    """|TLEN| of primary read 1s of proper pairs."""
+    return [abs(r.template_length) for r in reads
+            if r.is_read1 and r.is_proper_pair and not (r.is_secondary or r.is_supplementary)]  # fmt: skip

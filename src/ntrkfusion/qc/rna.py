@@ -1,11 +1,12 @@
 """RNA metrics, read through the index over the housekeeping genes and NTRK1/2/3.
 
 Definitions follow ../shared/docs/qc_reference.md (Picard RnaSeqMetrics, RSeQC tin.py), with
-the simplifications stated at each function.
+the simplifications stated at each function.  Each gene's Python work is bounded
+(``coverage.py``): counts, duplicates and fragment lengths come from its first 5,000 reads (1,000
+fragments), and a deeper gene's depth from a systematic sample of its reads.
 """
 
 from __future__ import annotations
-
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ import pysam
 
 from ..annotation import Annotation
 from ..genome import ContigNames
-from .coverage import UniqueReads, transcript_depth
+from .coverage import BUDGET, Coverage, UniqueReads
 
 NTRK = ("NTRK1", "NTRK2", "NTRK3")
 TIN_POINTS = 100
@@ -31,20 +32,23 @@ def transcript_offsets(exons: pd.DataFrame, strand: str) -> tuple[np.ndarray, np
 
 def to_transcript(pos0: int, starts, ends, first, strand: str) -> int | None:
     """0-based genomic position -> 0-based offset in the spliced transcript (None if intronic)."""
-    hit = np.flatnonzero((starts <= pos0) & (ends > pos0))
-    if not len(hit):
+    order = np.argsort(starts)
+    i = int(np.searchsorted(starts[order], pos0, side="right")) - 1
+    if i < 0 or not pos0 < ends[order][i]:
         return None
-    i = hit[0]
+    i = int(order[i])
     return int(first[i] + (pos0 - starts[i] if strand == "+" else ends[i] - 1 - pos0))
 
 
-def fragment_lengths(bam: pysam.AlignmentFile, contig: str, exons: pd.DataFrame, strand: str) -> list[int]:
+def fragment_lengths(reads, exons: pd.DataFrame, strand: str, limit: int = 1000) -> list[int]:
     """Transcript-space fragment lengths of properly paired read 1s over a transcript: the
     distance between the two reads' outer ends once introns are removed (both ends in exons;
-    the mate is taken to have this read's length)."""
+    the mate is taken to have this read's length).  At most ``limit`` a transcript."""
     starts, ends, first = transcript_offsets(exons, strand)
     out = []
-    for read in bam.fetch(contig, int(starts.min()), int(ends.max())):
+    for read in reads:
+        if len(out) == limit:
+            break
         if not read.is_proper_pair or not read.is_read1 or read.is_secondary or read.is_supplementary:
             continue
         length = read.infer_read_length() or 0
@@ -55,6 +59,13 @@ def fragment_lengths(bam: pysam.AlignmentFile, contig: str, exons: pd.DataFrame,
             continue
         out.append(max(offsets) - min(offsets) + 1)
     return out
+
+
+def transcript_coverage(bam: pysam.AlignmentFile, contig: str, exons: pd.DataFrame, strand: str,
+                        keep: UniqueReads | None = None) -> tuple[Coverage, np.ndarray]:  # fmt: skip
+    """A transcript's bounded coverage and its depth profile 5'->3'."""
+    cov = Coverage(bam, contig, zip(exons["start"], exons["end"]), keep)
+    return cov, (cov.depth[::-1] if strand == "-" else cov.depth)
 
 
 def picard_bias(cov: np.ndarray) -> dict | None:
@@ -88,24 +99,31 @@ def ntrk_imbalance(ann: Annotation, bam, contigs: ContigNames, gene: str) -> dic
     first_kinase = ann.kinase_domain(gene).first_exon
     exons = ann.exons(gene)
     coding = exons[exons["phase"].ge(0) | exons["end_phase"].ge(0)]
-    three = coding[coding["exon_number"] >= first_kinase]
-    five = coding[coding["exon_number"] < first_kinase - 2]
-    contig, strand = contigs.to_bam(exons["chrom"].iat[0]), exons["strand"].iat[0]
+    contig = contigs.to_bam(exons["chrom"].iat[0])
+    cov = Coverage(bam, contig, zip(coding["start"], coding["end"]))
 
-    def mean_depth(part):
-        cov = transcript_depth(bam, contig, zip(part["start"], part["end"]), strand)
-        return float(cov.mean()) if len(cov) else 0.0
+    def mean_depth(part) -> float:
+        where = [o for s, e in zip(part["start"], part["end"]) for o in _points(cov, int(s), int(e))]
+        return float(cov.at_offsets(where).mean()) if where else 0.0
 
-    d3, d5 = mean_depth(three), mean_depth(five)
+    d3 = mean_depth(coding[coding["exon_number"] >= first_kinase])
+    d5 = mean_depth(coding[coding["exon_number"] < first_kinase - 2])
     per_exon = [[int(n), round(mean_depth(coding[coding["exon_number"] == n]), 2)] for n in coding["exon_number"]]
     return dict(depth_3prime=d3, depth_5prime=d5, ratio=(d3 + 1) / (d5 + 1), exon_depth=per_exon,
                 first_kinase_exon=int(first_kinase))  # fmt: skip
+
+
+def _points(cov: Coverage, start: int, end: int) -> list[int]:
+    """Offsets of an exon's bases in the coverage."""
+    first = cov.offset(start)
+    return [] if first is None else list(range(first, first + end - start))
 
 
 def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, min_gene_reads: int,
                 control_genes: list[str]) -> dict:  # fmt: skip
     """Every RNA metric of one sample (see the module docstring); ``control_genes`` are the
     housekeeping genes whose expression says whether the library could show a fusion."""
+    # a CRAM index (.crai) records no read counts: unknown, never 0
     mapped = None if bam.is_cram else sum(s.mapped for s in bam.get_index_statistics())
     unique = UniqueReads()
     per_gene, lengths, bias, tins = {}, [], [], []
@@ -114,19 +132,19 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         tx = ann.transcript(gene)
         contig = contigs.to_bam(tx["chrom"])
         exons = ann.exons(gene)
-        before = unique.total
-        cov = transcript_depth(bam, contig, zip(exons["start"], exons["end"]), tx["strand"], unique)
-        per_gene[gene] = unique.total - before
-        lengths += fragment_lengths(bam, contig, exons, tx["strand"])
-        if (b := picard_bias(cov)) is not None:
+        cov, profile = transcript_coverage(bam, contig, exons, tx["strand"], unique)
+        per_gene[gene] = len(cov.reads)
+        lengths += fragment_lengths(cov.reads, exons, tx["strand"])
+        if (b := picard_bias(profile)) is not None:
             bias.append(b)
-        if (t := tin(cov)) is not None:
+        if (t := tin(profile)) is not None:
             tins.append(t)
     expressed = sum(n >= min_gene_reads for n in per_gene.values())
     ntrk = {g: ntrk_imbalance(ann, bam, contigs, g) for g in NTRK}
     return dict(
         mapped_reads=None if mapped is None else int(mapped),
         housekeeping_reads=int(sum(per_gene.values())),
+        housekeeping_reads_cap=BUDGET,
         housekeeping_expressed=f"{expressed}/{len(per_gene)}",
         housekeeping_expressed_fraction=expressed / len(per_gene) if per_gene else None,
         housekeeping_not_annotated=sorted(set(control_genes) - annotated),

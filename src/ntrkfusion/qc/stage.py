@@ -94,6 +94,18 @@ def background(fusions: pd.DataFrame, evidence_parquet: str | Path | None) -> di
     return out
 
 
+def conclude(sample: Sample, bam_info: dict, annotation: str, config: dict, files: dict) -> dict:
+    """A sample's second stage: QC, the result (``files["qc"]``) and the report drawn from
+    them (``files["report"]``), from the calling stage's ``files["fusions"]`` and ``["evidence"]``."""
+    from ..report.html import sample_report
+
+    record = sample_qc(sample, bam_info, annotation, files["fusions"], config,
+                       reference=config.get("reference") or None, evidence_parquet=files["evidence"])  # fmt: skip
+    write_json(record, files["qc"])
+    sample_report(files["qc"], files["fusions"], annotation, files["report"], settings_from_config(config))
+    return record
+
+
 def write_sample_qc(record: dict, path: str | Path) -> None:
     write_json(record, path)
 

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from ..errors import UserError
-from .align import require
-from .cases import CATALOGUE, get_case
-from .run import simulate
 
 # The bundled example (resources/example): positives and negatives, RNA and DNA, <= 5 MB.
 EXAMPLE_CASES = ["etv6_ntrk3", "lmna_ntrk1_nochim", "negative_rna", "degraded_negative", "dna_tpm3_ntrk1_20"]
@@ -28,6 +23,12 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    import pandas as pd  # here, not at the top: building the command line must stay quick
+
+    from .align import require
+    from .cases import CATALOGUE, get_case
+    from .run import simulate
+
     if args.list:
         for name, case in CATALOGUE.items():
             print(f"{name}\t{case.assay}\t{case.expected_result}\t{case.description}")
