@@ -22,13 +22,16 @@ def etv6_ntrk3_split(name: str, etv6_bases: int = 70, mapq: int = 60) -> list[Re
     """A fragment across ETV6 e5 -> NTRK3 e15 written as BWA/STAR WithinBAM do (SA tags)."""
     ntrk = 100 - etv6_bases
     e5 = ETV6_E5_END - etv6_bases + 1
-    mate = ("chr15", NTRK3_E15_START - 200)
+    # each fragment its own mate position (f0, f1...): distinct molecules, not PCR copies
+    mate = ("chr15", NTRK3_E15_START - 200 - 7 * int("".join(c for c in name if c.isdigit()) or 0))
     return [
-        Read(name, "chr12", e5, f"{etv6_bases}M{ntrk}S", flag=65 | 32, mapq=mapq, mate=mate,
+        # read 1 reads the fused transcript's sense: forward on ETV6 (+), reverse on NTRK3 (-);
+        # read 2, its antisense, lies forward on NTRK3
+        Read(name, "chr12", e5, f"{etv6_bases}M{ntrk}S", flag=65, mapq=mapq, mate=mate,
              tags={"SA": f"chr15,{NTRK3_E15_START - ntrk + 1},-,{ntrk}M{etv6_bases}S,{mapq},0;"}),
-        Read(name, "chr15", NTRK3_E15_START - ntrk + 1, f"{ntrk}M{etv6_bases}H", flag=2048 | 16 | 65 | 32,
+        Read(name, "chr15", NTRK3_E15_START - ntrk + 1, f"{ntrk}M{etv6_bases}H", flag=2048 | 16 | 65,
              mapq=mapq, mate=mate, tags={"SA": f"chr12,{e5},+,{etv6_bases}M{ntrk}S,{mapq},0;"}),
-        Read(name, "chr15", NTRK3_E15_START - 200, "100M", flag=129 | 16, mapq=mapq, mate=("chr12", e5)),
+        Read(name, "chr15", mate[1], "100M", flag=129, mapq=mapq, mate=("chr12", e5)),
     ]  # fmt: skip
 
 

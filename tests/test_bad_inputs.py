@@ -376,3 +376,36 @@ def test_outputs_are_readable_as_the_umask_says(project):
     for name in ("samples.tsv", "report.html", "fusions.tsv", "samples.parquet", "P1/qc.json", "P1/report.html"):
         mode = stat.S_IMODE(os.stat(project / "results" / name).st_mode)
         assert mode == 0o644, (name, oct(mode))
+
+
+def _lab_gtf_without(tmp: Path, gene: str) -> Path:
+    """A GENCODE-like GTF of the bundled models, one NTRK gene left out."""
+    from ntrkfusion.annotation import load_annotation
+    from tests.test_gtf import write_gtf
+
+    full = write_gtf(tmp / "full.gtf", load_annotation("GRCh38"), decoy=False)
+    lab = tmp / "lab.gtf"
+    lab.write_text("".join(line for line in full.read_text().splitlines(keepends=True) if f'"{gene}"' not in line))
+    return lab
+
+
+@pytest.mark.workflow
+def test_a_custom_gtf_without_an_ntrk_gene_stops_the_run_before_any_job(project):
+    gtf = _lab_gtf_without(project, "NTRK3")
+    (project / "config/config.yaml").write_text(
+        f"samples: config/samples.tsv\ngenome_build: GRCh38-lab\nannotation_gtf: {gtf}\n"
+    )
+    done = snakemake(project)
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert f"ntrkfusion: error: annotation_gtf {gtf}: no NTRK3 (gene_name)" in done.stderr, done.stderr
+    assert not (project / "results").exists()
+
+
+def test_run_with_a_custom_gtf_without_an_ntrk_gene_says_so_in_one_line(tmp_path, capsys):
+    gtf = _lab_gtf_without(tmp_path, "NTRK2")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"genome_build: GRCh38-lab\nannotation_gtf: {gtf}\n")
+    code = main(["run", str(copy_bam(tmp_path)), "--assay", "rna", "--config", str(config), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 1 and err == f"ntrkfusion: error: annotation_gtf {gtf}: no NTRK2 (gene_name); an NTRK gene must be annotated to be tested\n"
+    assert not (tmp_path / "o").exists()

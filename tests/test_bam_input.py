@@ -24,7 +24,7 @@ def test_valid_bam_is_described(bam_factory):
     bam = bam_factory(build="GRCh37", chr_prefix=False)
     info = inspect_sample(sample(bam, assay="dna"))
     assert (info.build, info.chr_prefix, info.sort_order) == ("GRCh37", False, "coordinate")
-    assert info.index == str(bam) + ".bai" and info.aligner == "ntrkfusion.testing"
+    assert info.index == str(bam) + ".bai" and info.aligner == "unknown (ntrkfusion.testing)"
 
 
 def test_missing_bam(tmp_path):

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ntrkfusion.annotation import load_annotation
-from ntrkfusion.calling.cluster import Candidate, count_fragments
+from ntrkfusion.calling.molecules import count_fragments
 from ntrkfusion.calling.engine import call_sample
 from ntrkfusion.calling.evidence import Evidence
 from ntrkfusion.calling.junctions import Side, parse_cigar, segment_from_cigar, split_junctions
@@ -33,26 +33,29 @@ def ev(name, kind="split", duplicate=False, key=None, flag=0):
 
 
 def test_fragments_count_once_and_duplicates_apart():
-    cand = Candidate("ETV6", "NTRK3", "NTRK3", evidence=[
+    evidence = [
         ev("a"), ev("a", flag=2048), ev("a", "discordant"),  # one fragment, three records
         ev("b", "discordant"),
         ev("c", duplicate=True),  # flagged duplicate
         ev("d", key="same"), ev("e", key="same"),  # an unflagged duplicate: same positions
-    ])  # fmt: skip
-    counts = count_fragments(cand)
+    ]  # fmt: skip
+    counts = count_fragments(evidence)
     assert (counts["split_reads"], counts["discordant_pairs"], counts["supporting_fragments"]) == (2, 1, 3)
-    assert counts["duplicate_fragments"] == 2 and counts["median_mapq"] == 60
+    assert counts["duplicate_fragments"] == 2 and counts["median_mapq"] == 60 and counts["supporting_reads"] == 5
 
 
 def split_pair(name: str) -> list[Read]:
-    """A fragment across ETV6 e5 -> NTRK3 e15, as BWA/STAR would write it with SA tags."""
+    """A fragment across ETV6 e5 -> NTRK3 e15, as BWA/STAR would write it with SA tags: read 1
+    the transcript's sense (forward on ETV6, reverse on NTRK3), read 2 forward on NTRK3, at a
+    position of its own per fragment (f0, f1...: distinct molecules, not PCR copies)."""
     e5 = ETV6_E5_END - 69
+    mate = ("chr15", NTRK3_E15_START - 200 - 7 * int("".join(c for c in name if c.isdigit()) or 0))
     return [
-        Read(name, "chr12", e5, "70M30S", flag=65 | 32, tags={"SA": f"chr15,{NTRK3_E15_START - 29},-,30M70S,60,0;"},
-             mate=("chr15", NTRK3_E15_START - 200)),
-        Read(name, "chr15", NTRK3_E15_START - 29, "30M70H", flag=2048 | 16 | 65 | 32,
-             tags={"SA": f"chr12,{e5},+,70M30S,60,0;"}, mate=("chr15", NTRK3_E15_START - 200)),
-        Read(name, "chr15", NTRK3_E15_START - 200, "100M", flag=129 | 16, mate=("chr12", e5)),
+        Read(name, "chr12", e5, "70M30S", flag=65, tags={"SA": f"chr15,{NTRK3_E15_START - 29},-,30M70S,60,0;"},
+             mate=mate),
+        Read(name, "chr15", NTRK3_E15_START - 29, "30M70H", flag=2048 | 16 | 65,
+             tags={"SA": f"chr12,{e5},+,70M30S,60,0;"}, mate=mate),
+        Read(name, "chr15", mate[1], "100M", flag=129, mate=("chr12", e5)),
     ]  # fmt: skip
 
 

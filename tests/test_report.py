@@ -129,3 +129,15 @@ def test_browser_renders_the_sample_report(example, tmp_path):
     assert "POSITIVE" in dom.stdout and 'class="fusion-diagram"' in dom.stdout and ">e15<" in dom.stdout
     console = [line for line in (shot.stderr + dom.stderr).splitlines() if "CONSOLE" in line]
     assert not [line for line in console if "Uncaught" in line or "Error" in line], console
+
+
+def test_limitations_fit_the_assay():
+    from ntrkfusion.report.html import limitations
+
+    def qc(assay, result, untested=()):
+        return {"assay": assay, "result": result, "qc_flags": [], "metrics": {"untested_regions": list(untested)}}
+
+    plasma = " ".join(limitations(qc("cfdna", "NEGATIVE", ["NTRK2 intron 3"])))
+    assert "negative liquid biopsy does not exclude" in plasma and "does not bait 1 NTRK introns (NTRK2)" in plasma
+    assert not any("liquid biopsy" in line for line in limitations(qc("cfdna", "POSITIVE")))
+    assert not any("liquid biopsy" in line or "bait" in line for line in limitations(qc("rna", "NEGATIVE")))

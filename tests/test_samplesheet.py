@@ -37,7 +37,7 @@ def test_duplicate_sample_names_both_lines(sheet_factory):
 
 def test_bad_assay(sheet_factory):
     out = problems(sheet_factory([["S1", "a.bam", "wgs"]]))
-    assert out == ["sample sheet samples.tsv line 2, column assay: 'wgs' is not one of rna, dna"]
+    assert out == ["sample sheet samples.tsv line 2, column assay: 'wgs' is not one of rna, dna, cfdna"]
 
 
 def test_tumour_content_out_of_range(sheet_factory):
@@ -99,7 +99,7 @@ def test_unknown_column_and_empty_sheet(sheet_factory):
     out = problems(sheet_factory([["S1", "a.bam", "rna", "x"]], header=("sample", "bam", "assay", "purity")))
     assert out == [
         "sample sheet samples.tsv: unknown column 'purity' "
-        "(allowed: sample, bam, assay, tumour_content, dv200, panel_bed)"
+        "(allowed: sample, bam, assay, tumour_content, dv200, panel_bed, umi)"
     ]
     assert problems(sheet_factory([])) == [f"sample sheet {sheet_factory([]).as_posix()}: no samples"]
 

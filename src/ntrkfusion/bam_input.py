@@ -17,6 +17,7 @@ from pathlib import Path
 import pysam
 
 from . import alignment_file as af
+from .aligners import aligner, assay_warning, evidence_warning
 from .errors import UserError
 from .genome import BuildCall, resolve_build
 from .reference import Reference
@@ -103,10 +104,13 @@ def inspect_sample(
         warnings += [warning] if warning else []
     groups, identity = _identity(name, header, strict_identity, fail)
     warnings += [identity] if identity else []
+    found = aligner(header)
+    for warning in (assay_warning(found, sample.assay), evidence_warning(found, sample.assay, reference)):
+        warnings += [warning] if warning else []
     return BamInfo(
         sample=name, assay=sample.assay, bam=str(bam), index=str(index), build=call.build,
         chr_prefix=call.chr_prefix, build_evidence=call.evidence, sort_order=sort_order,
-        aligner=_aligner(header), fingerprint={"alignments": af.fingerprint(bam), "index": af.fingerprint(index)},
+        aligner=found.name, fingerprint={"alignments": af.fingerprint(bam), "index": af.fingerprint(index)},
         read_group_samples=groups, warnings=tuple(warnings),
     )  # fmt: skip
 
@@ -212,6 +216,3 @@ def _identity(name: str, header: dict, strict: bool, fail) -> tuple[tuple[str, .
     return tags, None
 
 
-def _aligner(header: dict) -> str:
-    programs = [pg.get("PN") or pg.get("ID", "") for pg in header.get("PG", [])]
-    return programs[0] if programs else "unknown"

@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .assays import ASSAYS
+from .assays import HELP as ASSAY_HELP
+from .assays import UMI_HELP, UMI_SOURCES
 from .errors import UserError
 
 DESCRIPTION = (
@@ -46,11 +49,12 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="one sample from BAM to result (calls, QC, result, report), without Snakemake")
     run.add_argument("bam", type=Path, help="coordinate-sorted, indexed BAM or CRAM")
-    run.add_argument("--assay", choices=["rna", "dna"], required=True, help="rna (RNA-seq) or dna (DNA panel)")
+    run.add_argument("--assay", choices=ASSAYS, required=True, help=ASSAY_HELP)
     run.add_argument("--sample", help="sample ID (default: the file name before its first dot)")
     run.add_argument("--tumour-content", type=float, help="percent tumour nuclei; not given is reported, never 100")
     run.add_argument("--dv200", type=float, help="RNA: percent of fragments > 200 nt")
     run.add_argument("--panel-bed", type=Path, help="DNA: the panel's capture targets (BED)")
+    run.add_argument("--umi", choices=UMI_SOURCES, help=UMI_HELP)
     run.add_argument("--config", type=Path, help=CONFIG_HELP)
     run.add_argument("--out", type=Path, default=Path("results"),
                      help="folder; the sample's files go to OUT/SAMPLE/ as in the workflow (default: results)")  # fmt: skip
@@ -58,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     call = sub.add_parser("call", help="call NTRK fusions in one BAM (no QC, no result: see run)")
     call.add_argument("bam", type=Path, help="coordinate-sorted, indexed BAM or CRAM")
-    call.add_argument("--assay", choices=["rna", "dna"], required=True, help="rna (RNA-seq) or dna (DNA panel)")
+    call.add_argument("--assay", choices=ASSAYS, required=True, help=ASSAY_HELP)
     call.add_argument("--sample", help="sample ID (default: the file name before its first dot)")
+    call.add_argument("--umi", choices=UMI_SOURCES, help=UMI_HELP)
     call.add_argument("--reference", help=REFERENCE_HELP)
     call.add_argument("--genome-build", default="auto", help=BUILD_HELP)
     call.add_argument("--config", type=Path, help=CONFIG_HELP)
@@ -146,7 +151,7 @@ def _run(args) -> int:
 
     config = load_config(args.config)
     fields = dict(sample=_sample_name(args), bam=str(args.bam), assay=args.assay, tumour_content=args.tumour_content,
-                  dv200=args.dv200, panel_bed=str(args.panel_bed) if args.panel_bed else None)  # fmt: skip
+                  dv200=args.dv200, panel_bed=str(args.panel_bed) if args.panel_bed else None, umi=args.umi)  # fmt: skip
     sample = sample_from_fields(fields, Path.cwd())
     done = run_sample(sample, config, _out_folder(args.out))
     qc = done.qc
@@ -160,11 +165,11 @@ def _run(args) -> int:
 def _call(args) -> int:
     from .bam_input import inspect_sample
     from .calling.stage import call_to_files, summary
-    from .config import load_config
+    from .config import for_sample, load_config
     from .samplesheet import Sample
 
     name = _sample_name(args)
-    config = load_config(args.config)
+    config = for_sample(load_config(args.config), Sample(name, args.bam, args.assay, umi=args.umi))
     reference = args.reference or config.get("reference") or None
     if reference is not None and not Path(reference).is_file():
         raise UserError(f"--reference {reference}: file not found")

@@ -58,6 +58,14 @@ def with_defaults(config: dict) -> dict:
     return fill(_schema(), config)
 
 
+def for_sample(config: dict, sample) -> dict:
+    """The config one sample is processed with: the sheet's ``umi`` column, when given, replaces
+    ``umi.source``."""
+    if not getattr(sample, "umi", None):
+        return config
+    return {**config, "umi": {**(config.get("umi") or {}), "source": sample.umi}}
+
+
 def load_config(path: str | Path | None) -> dict:
     """A config file as the workflow would use it (checked, defaults filled); none: the defaults.
     ``samples`` is not needed outside the workflow."""

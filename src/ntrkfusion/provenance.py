@@ -20,9 +20,9 @@ from . import alignment_file as af
 # fingerprinted too, so that editing the file counts as a change.
 STAGE_KEYS = {
     "calling": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "panel_of_normals",
-                "calling"),
+                "calling", "umi"),
     "result": ("genome_build", "reference", "annotation_gtf", "housekeeping_genes", "qc", "calling.min_fragments",
-               "calling.min_mapq"),  # fmt: skip
+               "calling.min_fragments_cfdna", "calling.min_mapq", "umi"),  # fmt: skip
 }
 FILE_KEYS = ("reference", "annotation_gtf", "panel_of_normals", "housekeeping_genes")
 

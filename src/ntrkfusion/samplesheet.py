@@ -26,6 +26,7 @@ class Sample:
     tumour_content: float | None = None
     dv200: float | None = None
     panel_bed: Path | None = None
+    umi: str | None = None  # none | RX | read_name; None: the config's umi.source
 
     @property
     def is_cram(self) -> bool:
@@ -223,4 +224,5 @@ def _to_sample(record: dict, base: Path) -> Sample:
         tumour_content=record.get("tumour_content"),
         dv200=record.get("dv200"),
         panel_bed=resolve(record.get("panel_bed")),
+        umi=record.get("umi"),
     )

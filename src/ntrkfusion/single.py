@@ -27,7 +27,7 @@ def run_sample(sample: Sample, config: dict, out_dir: Path) -> SampleRun:
     from .qc.stage import conclude
 
     out = out_dir / sample.sample
-    annotation = _annotation(config, out_dir)
+    annotation = _annotation(config, out_dir, sample)
     files = dict(info=out / "bam_info.json", evidence=out / "evidence.parquet", parquet=out / "fusions.parquet",
                  tsv=out / "fusions.tsv")  # fmt: skip
     info, _ = inspect_and_call(sample, annotation, config, files)
@@ -38,15 +38,22 @@ def run_sample(sample: Sample, config: dict, out_dir: Path) -> SampleRun:
     return SampleRun(sample, out, qc)
 
 
-def _annotation(config: dict, out_dir: Path) -> str:
+def _annotation(config: dict, out_dir: Path, sample) -> str:
     """A lab's GTF, built once into ``out_dir/annotation/<genome_build>``; empty: bundled."""
     if not config.get("annotation_gtf"):
         return ""
+    from .annotation.custom import check
+    from .bam_input import inspect_sample
     from .annotation.gtf import build_from_gtf
     from .paths import RESOURCES
 
     build = config["genome_build"]
     folder = out_dir / "annotation" / build
+    # the BAM's own problems first (a missing file is named as such), then the GTF against it
+    inspect_sample(sample, reference=config.get("reference") or None, genome_build=build, custom_annotation=True,
+                   probe=False)  # fmt: skip
+    check(config["annotation_gtf"], {sample.sample: (str(sample.bam), config.get("reference") or None)},
+          out_dir / "annotation" / "gtf_summary.json")  # fmt: skip
     if not (folder / "transcripts.parquet").is_file():
         build_from_gtf(Path(config["annotation_gtf"]), folder, build, RESOURCES / "curated/ntrk_kinase_domains.tsv",
                        RESOURCES / "GRCh38")  # fmt: skip

@@ -12,6 +12,7 @@ from snakemake.utils import validate
 if (Path(workflow.basedir) / "src").is_dir():
     sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
+from ntrkfusion.annotation.custom import check as check_annotation_gtf
 from ntrkfusion.bam_input import inspect_samples
 from ntrkfusion.config import config_problems, file_problems
 from ntrkfusion.errors import UserError
@@ -53,6 +54,21 @@ def _load_checked_samples():
 
 
 SAMPLES, BAM_INFO = _load_checked_samples()
+
+
+def _check_custom_annotation():
+    """A lab's GTF must annotate the NTRK genes and be of the BAMs' assembly (one line each)."""
+    bams = {i.sample: (i.bam, config["reference"] or None) for i in BAM_INFO.values()}
+    try:
+        check_annotation_gtf(
+            config["annotation_gtf"], bams, Path("results/annotation/gtf_summary.json")
+        )
+    except UserError as err:
+        _stop(err.problems)
+
+
+if CUSTOM_ANNOTATION:
+    _check_custom_annotation()
 
 # After an interruption (kill -9, a lost node) the same command goes on: stale locks of a dead
 # run are removed and the jobs it left incomplete are run again (ntrkfusion/runs.py).

@@ -27,10 +27,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..annotation import Annotation
+from ..assays import genomic
 from ..genome import canonical_contig
 from ..loci import NTRK_GENES
 from .evidence import Evidence, SetAside
 from .junctions import Side
+from .molecules import count_fragments
 from .naming import NO_GENE, UNKNOWN, Partner, PartnerNamer
 
 NTRK = NTRK_GENES
@@ -198,7 +200,7 @@ class Clusterer:
             if ev not in agreeing:
                 ev.set_aside = SetAside.UNPLACED_CLIP
         cand.evidence = agreeing
-        if count_fragments(cand)["supporting_fragments"] < 2:
+        if count_fragments(cand.evidence)["supporting_fragments"] < 2:
             for ev in agreeing:
                 ev.set_aside = SetAside.UNPLACED_CLIP
             return None
@@ -231,7 +233,7 @@ class Clusterer:
             c_gene, c_chrom, c_pos = c.partner()
             if c_chrom is None or c_pos is None:
                 continue
-            if self.assay == "dna":
+            if genomic(self.assay):
                 if _fits(c, ev, self.s.mate_window):
                     same.append(c)
                 continue
@@ -251,7 +253,7 @@ class Clusterer:
         out = []
         for (_, _, _, _, place), members in sorted(by_locus.items(), key=lambda kv: _order(kv[0])):
             groups = [members] if place[0] == "gene" else self._by_distance(members, lambda m: m[0].partner()[2])
-            if self.assay == "dna":  # a DNA junction has one place on the NTRK side too
+            if genomic(self.assay):  # a DNA junction has one place on the NTRK side too
                 groups = [g for group in groups for g in self._by_distance(group, lambda m: m[1].side_a.pos)]
             for group in groups:
                 cand = group[0][0]
@@ -276,7 +278,7 @@ class Clusterer:
     def _lone(self, cand: Candidate) -> bool:
         """A single fragment is background, unless it is an RNA read that joins two exon
         boundaries with unambiguous alignments (a spliced fusion transcript, seen once)."""
-        if count_fragments(cand)["supporting_fragments"] > 1:
+        if count_fragments(cand.evidence)["supporting_fragments"] > 1:
             return False
         clean = (
             self.assay == "rna" and cand.snapped
@@ -333,37 +335,3 @@ def loci(cand: Candidate) -> dict:
 
     five, three = (partner, ntrk) if cand.ntrk_is_3prime else (ntrk, partner)
     return dict(locus5=span(five), locus3=span(three))
-
-
-def count_fragments(cand: Candidate) -> dict:
-    """Distinct fragments: split (any split/gap/clip record) and discordant; a fragment counts
-    once.  Duplicates (flagged, or the same fragment positions as another) are counted apart.
-    ``median_mapq`` is over fragments, of the weaker side of each fragment's best junction;
-    ``max_anchor`` the longest shorter-side anchor of any split or gapped record."""
-    kinds: dict[str, set] = {}
-    flagged: dict[str, bool] = {}
-    keys: dict[str, str] = {}
-    best_mapq: dict[str, int] = {}
-    anchors = [ev.junction_anchor for ev in cand.evidence if ev.junction_anchor is not None]
-    for ev in cand.evidence:
-        kinds.setdefault(ev.read_name, set()).add(ev.kind)
-        flagged[ev.read_name] = flagged.get(ev.read_name, True) and ev.duplicate
-        if not ev.flag & 0x800:  # fragment positions from primary records only
-            keys[ev.read_name] = min(keys.get(ev.read_name, ev.fragment_key), ev.fragment_key)
-        best_mapq[ev.read_name] = max(best_mapq.get(ev.read_name, 0), ev.junction_mapq)
-    unique, dups = [], 0
-    seen_keys: set[str] = set()
-    for name in sorted(kinds):
-        key = keys.get(name)
-        if flagged[name] or (key is not None and key in seen_keys):
-            dups += 1
-            continue
-        if key is not None:
-            seen_keys.add(key)
-        unique.append(name)
-    split = sum(1 for n in unique if kinds[n] - {"discordant"})
-    mapqs = sorted(best_mapq[n] for n in (unique or sorted(kinds)))
-    return dict(split_reads=split, discordant_pairs=len(unique) - split, supporting_fragments=len(unique),
-                duplicate_fragments=dups, median_mapq=mapqs[len(mapqs) // 2] if mapqs else 0,
-                max_anchor=max(anchors) if anchors else None,
-                evidence_kinds=",".join(sorted(Counter(k for ks in kinds.values() for k in ks))))  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..annotation import Annotation
+from ..assays import genomic
 from ..partners import is_known_partner
 from .cluster import NTRK, Candidate
 from .naming import NO_GENE
@@ -61,7 +62,7 @@ def _exon(ann: Annotation, gene: str, bp: int | None, role: str) -> tuple[int | 
 def _breakpoint_type(cand: Candidate, assay: str) -> str:
     if cand.bp5 is None or cand.bp3 is None:
         return "imprecise"
-    if assay == "dna":
+    if genomic(assay):
         return "genomic"
     return "exon_boundary" if cand.snapped else "not_at_exon_boundary"
 

@@ -23,7 +23,9 @@ from ..io import write_parquet
 from ..loci import ntrk_regions
 from . import filters as flt
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
-from .cluster import Candidate, ClusterSettings, Clusterer, count_fragments, loci
+from .cluster import Candidate, ClusterSettings, Clusterer, loci
+from .unaligned import place_unaligned
+from .molecules import UmiReader, count_fragments, umi_reader
 from .describe import describe
 from .evidence import EVIDENCE_COLUMNS, Evidence, LocusReads, SetAside, add_mate_mapq, extract, partner_clips
 from .junctions import Side
@@ -43,6 +45,7 @@ class CallSettings:
     dna_window: int = default("calling", "dna_window")
     mate_window: int = default("calling", "mate_window")
     filters: flt.FilterSettings = field(default_factory=flt.FilterSettings)
+    umi: UmiReader = field(default_factory=UmiReader)
 
     def clustering(self) -> ClusterSettings:
         return ClusterSettings(self.snap, self.dna_window, self.mate_window, self.filters.min_mapq,
@@ -75,7 +78,7 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
             tx = ann.transcript(region.name)
             span = (int(tx["tx_start"]) + 1, int(tx["tx_end"]))
             spans[region.name] = (region.contig, *span)
-            found, counts = extract(bam, region, span, settings.min_clip, settings.filters.min_mapq)
+            found, counts = extract(bam, region, span, settings.min_clip, settings.filters.min_mapq, settings.umi)
             evidence += found
             loci.append(counts)
         set_aside_same_gene(evidence, ann, spans, assay)
@@ -88,6 +91,8 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
             set_aside_spliced_clips(evidence, ann, own, settings.snap)
             if named is not None:
                 _name_clip_partners(evidence, ann, named, contigs, settings.snap)
+                unaligned = [u for locus in loci for u in locus.unaligned]
+                evidence += place_unaligned(unaligned, named, ann, contigs, settings.min_clip)
         add_mate_mapq(bam, evidence)
         clusterer = Clusterer(ann, assay, settings.clustering())
         candidates = clusterer.cluster(evidence)
@@ -105,7 +110,7 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
 def _row(cand: Candidate, sample: str, assay: str, ann: Annotation, clusterer: Clusterer,
          s: flt.FilterSettings, in_pon: bool) -> dict:  # fmt: skip
     row = dict(sample=sample, assay=assay, orientation_ok=cand.orientation_ok, in_panel_of_normals=in_pon)
-    row |= describe(cand, ann, assay) | count_fragments(cand) | loci(cand)
+    row |= describe(cand, ann, assay) | count_fragments(cand.evidence) | loci(cand)
     found = flt.apply(row, ann, assay, s)
     row |= dict(filters=flt.names(found), confidence=flt.confidence(row, found, s),
                 required_fragments=flt.required_fragments(row, assay, s),
@@ -200,7 +205,7 @@ def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation
         ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "", cand.ntrk_bp(), "right")
         known = {e.read_name for e in cand.evidence}
         new = [e for e in partner_clips(bam, contigs.to_bam(chrom), bp, keep, cand.ntrk_gene, ntrk_side,
-                                        settings.min_clip, settings.snap) if e.read_name not in known]  # fmt: skip
+                                        settings.min_clip, settings.snap, settings.umi) if e.read_name not in known]  # fmt: skip
         cand.evidence += new
         added += new
     return added
@@ -234,4 +239,5 @@ def settings_from_config(config: dict) -> CallSettings:
     calling = config["calling"]
     filters = flt.FilterSettings(**{k: calling[k] for k in flt.FilterSettings.__dataclass_fields__})
     return CallSettings(padding=config["ntrk_padding"], min_clip=calling["min_clip"], snap=calling["snap_distance"],
-                        dna_window=calling["dna_window"], mate_window=calling["mate_window"], filters=filters)  # fmt: skip
+                        dna_window=calling["dna_window"], mate_window=calling["mate_window"], filters=filters,
+                        umi=umi_reader(config))  # fmt: skip

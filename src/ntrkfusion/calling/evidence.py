@@ -5,6 +5,8 @@ Kinds of evidence, one row per alignment record:
   gap         a spliced alignment whose gap leaves the NTRK gene (LMNA-NTRK1 as an "intron")
   discordant  the mate lies on another chromosome or outside the gene; imprecise
   clip        a soft clip of >= min_clip bases without SA tag; the partner is named later
+  unaligned   (RNA) a read left unaligned beside its mate in an NTRK gene, placed by sequence
+              (``unaligned.py``; such reads are kept in ``LocusReads.unaligned`` until then)
 Secondary and QC-fail records are skipped; duplicates are kept and marked.
 
 Each record carries what the background model needs to judge it (``background.py``): the
@@ -17,7 +19,7 @@ silently.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 import pysam
@@ -84,6 +86,21 @@ class Evidence:
 
 
 @dataclass
+class UnalignedRead:
+    """An unaligned read whose mate is aligned in an NTRK gene (``evidence.extract`` keeps them)."""
+
+    read_name: str
+    region: str  # the NTRK gene
+    contig: str
+    seq: str  # as stored: the read as sequenced
+    flag: int
+    duplicate: bool
+    fragment_key: str
+    umi: str
+    mate_mapq: int = 0
+
+
+@dataclass
 class LocusReads:
     """What one read of a padded NTRK locus found besides evidence: its primary reads, and how
     many of them map ambiguously (bam_info.json, QC's LOW_MAPPING_QUALITY)."""
@@ -92,25 +109,36 @@ class LocusReads:
     region: str
     reads: int = 0
     low_mapq_reads: int = 0
+    unaligned: list = field(default_factory=list)  # UnalignedRead: RNA reads to place by sequence
 
 
 def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int], min_clip: int,
-            min_mapq: int) -> tuple[list[Evidence], LocusReads]:  # fmt: skip
+            min_mapq: int, umi=lambda read: "") -> tuple[list[Evidence], LocusReads]:  # fmt: skip
     """Evidence from one padded NTRK region (``gene_span`` is the gene's 1-based extent), and the
     locus's read counts, in one pass."""
     out, counts = [], LocusReads(region.name, str(region))
     reads = low = 0
+    mates: dict[str, int] = {}  # MAPQ of aligned reads whose mate is not
     for read in bam.fetch(region.contig, region.start, region.end):
         flag = read.flag
         if flag & 0x304:  # unmapped, secondary, QC-fail
+            if (flag & 0x30C) == 0x4 and gene_span[0] <= read.reference_start + 1 <= gene_span[1]:
+                counts.unaligned.append(UnalignedRead(read.query_name, region.name, region.contig,
+                                                      read.query_sequence or "", flag, read.is_duplicate,
+                                                      _fragment_key(read), umi(read)))  # fmt: skip
             continue
         if not flag & 0x800:
             reads += 1
             low += read.mapping_quality < min_mapq
+            if flag & 0x8:
+                mates[read.query_name] = read.mapping_quality
         if _plain(read, flag, gene_span, min_clip):
             continue
-        out += _evidence(read, region, gene_span, min_clip)
+        out += _evidence(read, region, gene_span, min_clip, umi)
     counts.reads, counts.low_mapq_reads = reads, low
+    counts.unaligned = [u for u in counts.unaligned if u.read_name in mates]
+    for u in counts.unaligned:
+        u.mate_mapq = mates[u.read_name]
     return out, counts
 
 
@@ -147,7 +175,7 @@ def add_mate_mapq(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
 
 
 def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntrk: str, ntrk_side: Side,
-                  min_clip: int, snap: int) -> list[Evidence]:  # fmt: skip
+                  min_clip: int, snap: int, umi=lambda read: "") -> list[Evidence]:  # fmt: skip
     """Reads clipped at a candidate's partner breakpoint (``keep`` says on which side the
     partner's kept bases lie).  Their NTRK part is too short to align, so no NTRK-locus
     read shows them; one indexed read of the breakpoint's few hundred bases does."""
@@ -160,7 +188,7 @@ def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntr
                 found.append(Evidence(read.query_name, ntrk, "partner_clip", read.flag, read.mapping_quality,
                                       read.is_duplicate, _fragment_key(read), ntrk_side, side, seq, anchor,
                                       mapq_b=read.mapping_quality, anchor_a=len(seq),
-                                      anchor_b=read.query_alignment_length))  # fmt: skip
+                                      anchor_b=read.query_alignment_length, umi=umi(read)))  # fmt: skip
     return found
 
 
@@ -172,10 +200,10 @@ def _in_gene(side: Side, region: Region, span: tuple[int, int]) -> bool:
     return side.chrom == region.contig and span[0] <= side.pos <= span[1]
 
 
-def _evidence(read, region: Region, span: tuple[int, int], min_clip: int) -> list[Evidence]:
+def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -> list[Evidence]:
     def make(kind, a, b, clip="", anchor="", **extra):
         return Evidence(read.query_name, region.name, kind, read.flag, read.mapping_quality, read.is_duplicate,
-                        _fragment_key(read), a, b, clip, anchor, **extra)  # fmt: skip
+                        _fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
 
     if read.has_tag("SA"):
         return [make("split", a, b, mapq_b=qb, anchor_a=la, anchor_b=lb)
@@ -288,17 +316,27 @@ def _block_starts(read) -> list[int]:
 def _fragment_key(read) -> str:
     """Both reads' unclipped 5' ends and strands (Picard MarkDuplicates' key): identical for PCR
     duplicates of one fragment.  Unclipped, because reads clipped at a junction all start their
-    alignment at the junction."""
-    this = (read.reference_name, _unclipped_five_prime(read.reference_start, read.cigartuples, read.is_reverse),
-            read.is_reverse)  # fmt: skip
-    mate = ()
+    alignment at the junction.  A split read adds the ends of its other alignments (SA), so that
+    its primary and supplementary records give one key, and so do copies whose aligner chose the
+    other part as primary (a sequencing error can tip it)."""
+    this = [(read.reference_name, _unclipped_five_prime(read.reference_start, read.cigartuples, read.is_reverse),
+             read.is_reverse)]  # fmt: skip
+    if read.has_tag("SA"):
+        for entry in read.get_tag("SA").rstrip(";").split(";"):
+            chrom, pos, strand, cigar = entry.split(",")[:4]
+            this.append((chrom, _unclipped_five_prime(int(pos) - 1, _ops(cigar), strand == "-"), strand == "-"))
+    ends = sorted(set(this), key=str)
     if read.is_paired:
-        mate_cigar = parse_cigar(read.get_tag("MC")) if read.has_tag("MC") else None
-        ops = [("MIDNSHP=X".index(op), n) for n, op in mate_cigar] if mate_cigar else None
+        ops = _ops(read.get_tag("MC")) if read.has_tag("MC") else None
         mate = (read.next_reference_name, _unclipped_five_prime(read.next_reference_start, ops, read.mate_is_reverse),
                 read.mate_is_reverse)  # fmt: skip
-    ends = sorted([this, mate], key=str) if mate else [this]
+        ends = sorted(ends + [mate], key=str)
     return "|".join(",".join(map(str, e)) for e in ends)
+
+
+def _ops(cigar: str) -> list[tuple[int, int]]:
+    """A CIGAR string as pysam's (operation, length) tuples."""
+    return [("MIDNSHP=X".index(op), n) for n, op in parse_cigar(cigar)]
 
 
 def _unclipped_five_prime(start: int, ops, reverse: bool) -> int:

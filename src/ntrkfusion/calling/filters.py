@@ -12,7 +12,8 @@ Each filter has a kind, declared once here and used by the caller and by the sam
 Thresholds (defaults in config/config.yaml; sources in the README): RNA >= 5 distinct supporting
 fragments with >= 1 split read at the exon boundaries, >= 10 when the breakpoints are not at exon
 boundaries (DRAGEN TSO500 DOUBLE_BROKEN_EXON; TST170 LowQ < 5 unique); DNA >= 5 chimeric
-fragments, >= 3 for a known partner (TSO500 DNAFF); median MAPQ >= 20 (DRAGEN LOW_MAPQ); at
+fragments, >= 3 for a known partner (TSO500 DNAFF); cfDNA >= 3 molecules, >= 2 for a known partner (TSO500 ctDNA DNA fusion filter); median MAPQ >= 20
+(DRAGEN LOW_MAPQ); at
 least one split read with >= 20 aligned bases on each side (Arriba short_anchor 23 bp, DRAGEN
 rna-gf-min-anchor 25 bp; 20 keeps 2x50 bp libraries callable).
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..annotation import Annotation
+from ..assays import CFDNA, DNA
 from ..config import default
 from ..loci import NTRK_GENES
 from .naming import UNKNOWN
@@ -97,13 +99,18 @@ class FilterSettings:
     min_fragments: int = default("calling", "min_fragments")
     min_fragments_known_dna: int = default("calling", "min_fragments_known_dna")
     min_fragments_off_boundary: int = default("calling", "min_fragments_off_boundary")
+    min_fragments_cfdna: int = default("calling", "min_fragments_cfdna")
+    min_fragments_known_cfdna: int = default("calling", "min_fragments_known_cfdna")
     min_mapq: int = default("calling", "min_mapq")
     min_anchor: int = default("calling", "min_anchor")
     readthrough_distance: int = default("calling", "readthrough_distance")
 
 
 def required_fragments(row: dict, assay: str, s: FilterSettings) -> int:
-    needed = s.min_fragments_known_dna if assay == "dna" and row["known_partner"] else s.min_fragments
+    if assay == CFDNA:
+        needed = s.min_fragments_known_cfdna if row["known_partner"] else s.min_fragments_cfdna
+    else:
+        needed = s.min_fragments_known_dna if assay == DNA and row["known_partner"] else s.min_fragments
     if row["breakpoint_type"] == "not_at_exon_boundary":
         needed = max(needed, s.min_fragments_off_boundary)
     return needed

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..annotation import load_annotation
+from ..config import for_sample
 from ..samplesheet import Sample
 from . import table
 from .engine import CallResult, call_sample, settings_from_config, write_evidence
@@ -48,6 +49,7 @@ def inspect_and_call(sample: Sample, annotation: str, config: dict, out: dict,
     from ..inspect import bam_record
     from ..io import write_json
 
+    config = for_sample(config, sample)
     reference = config.get("reference") or None
     custom = bool(config.get("annotation_gtf"))
     info = inspect_sample(sample, reference=reference, genome_build=config.get("genome_build"),

@@ -44,6 +44,7 @@ FUSION_SCHEMA = pa.schema(
         ("locus3", pa.string()),
         ("max_anchor", pa.int32()),
         ("required_fragments", pa.int32()),
+        ("supporting_reads", pa.int32()),
     ]
 )
 COLUMNS = FUSION_SCHEMA.names

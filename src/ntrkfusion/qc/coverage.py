@@ -29,9 +29,11 @@ SKIP = 0x4 | 0x100 | 0x200 | 0x800  # unmapped, secondary, QC-fail, supplementar
 
 
 class UniqueReads:
-    """A read filter that keeps primary, non-duplicate reads, once per fragment key."""
+    """A read filter that keeps primary, non-duplicate reads, once per fragment key: positions,
+    and the UMI when the library has them (``umi``: a ``calling.molecules.UmiReader``)."""
 
-    def __init__(self):
+    def __init__(self, umi=None):
+        self.umi = umi
         self.seen: set = set()
         self.decided: dict = {}  # a read met again (next exon, next region) keeps its verdict
         self.total = 0
@@ -45,7 +47,7 @@ class UniqueReads:
             return self.decided[ident]
         self.total += 1
         key = (read.reference_id, read.reference_start, read.next_reference_start, read.is_reverse,
-               read.is_read1)  # fmt: skip
+               read.is_read1, self.umi(read) if self.umi else "")  # fmt: skip
         keep = not (read.is_duplicate or key in self.seen)
         self.duplicates += not keep
         self.seen.add(key)

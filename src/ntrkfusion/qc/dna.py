@@ -51,10 +51,10 @@ def baited_fraction(bed: list[tuple[str, int, int]], chrom: str, start: int, end
 
 
 def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, panel_bed: Path | None,
-                tumour_content: float | None, k: int) -> dict:  # fmt: skip
+                tumour_content: float | None, k: int, umi=None) -> dict:  # fmt: skip
     bed = read_bed(panel_bed)
-    unique = UniqueReads()
-    exon_depths, genes, untested, per_exon, inserts = [], {}, [], {}, []
+    unique = UniqueReads(umi)
+    exon_depths, genes, untested, per_exon, inserts, not_in_panel = [], {}, [], {}, [], []
     for gene in NTRK:
         exons = ann.exons(gene)
         chrom = exons["chrom"].iat[0]
@@ -66,12 +66,16 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
                           for n, p in zip(exons["exon_number"], parts)]  # fmt: skip
         masks = _sequenced(ann.transcript(gene), exons, bed)
         sequenced = [p[m[pt - pt[0]]] if len(pt) else p for p, m, pt in zip(parts, masks, points)]
-        gene_exon = np.concatenate(sequenced) if sum(map(len, sequenced)) else np.concatenate(parts)
-        exon_depths.append(gene_exon)
+        in_panel = sum(map(len, sequenced)) > 0
+        gene_exon = np.concatenate(sequenced) if in_panel else np.concatenate(parts)
+        if in_panel or not bed:  # a gene the panel does not bait at all is untested, not 0x
+            exon_depths.append(gene_exon)
+        else:
+            not_in_panel.append(gene)
         inserts += _insert_sizes(cov.reads)
         genes[gene] = dict(chrom=chrom, contig=contig, exon_median=float(np.median(gene_exon)),
                            start=int(exons["start"].min()), end=int(exons["end"].max()))  # fmt: skip
-    exon_median = float(np.median(np.concatenate(exon_depths)))
+    exon_median = float(np.median(np.concatenate(exon_depths))) if exon_depths else 0.0
     detectability = {}
     for gene, g in genes.items():
         tested = []
@@ -95,6 +99,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         duplicate_rate=unique.duplicate_rate,
         detectability={g: round(p, 4) for g, p in detectability.items()},
         untested_regions=untested,
+        genes_not_in_panel=not_in_panel,
         ntrk_exon_depth=per_exon,
         ntrk_first_kinase_exon={g: ann.kinase_domain(g).first_exon for g in NTRK},
     )

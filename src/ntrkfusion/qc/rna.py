@@ -120,12 +120,13 @@ def _points(cov: Coverage, start: int, end: int) -> list[int]:
 
 
 def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, min_gene_reads: int,
-                control_genes: list[str]) -> dict:  # fmt: skip
+                control_genes: list[str], umi=None) -> dict:  # fmt: skip
     """Every RNA metric of one sample (see the module docstring); ``control_genes`` are the
-    housekeeping genes whose expression says whether the library could show a fusion."""
+    housekeeping genes whose expression says whether the library could show a fusion; ``umi``
+    reads a library's UMIs (duplicates are then told apart by them too)."""
     # a CRAM index (.crai) records no read counts: unknown, never 0
     mapped = None if bam.is_cram else sum(s.mapped for s in bam.get_index_statistics())
-    unique = UniqueReads()
+    unique = UniqueReads(umi)
     per_gene, lengths, bias, tins = {}, [], [], []
     annotated = set(ann.transcripts["gene"])
     for gene in (g for g in control_genes if g in annotated):  # a lab's GTF may lack some

@@ -13,9 +13,11 @@ import pyarrow as pa
 import pysam
 
 from ..annotation import load_annotation
-from ..config import control_genes, with_defaults
+from ..assays import CFDNA
+from ..config import control_genes, for_sample, with_defaults
 from ..calling import table as fusion_table
 from ..calling.filters import Class
+from ..calling.molecules import umi_reader
 from ..genome import ContigNames
 from ..io import atomic_write, write_json, write_parquet
 from ..loci import NTRK_GENES
@@ -41,6 +43,12 @@ SAMPLE_SCHEMA = pa.schema(
 )  # fmt: skip
 
 
+def required_support(assay: str, config: dict) -> int:
+    """The support a novel-partner fusion needs in this assay: what detectability asks for."""
+    calling = with_defaults(config)["calling"]
+    return calling["min_fragments_cfdna"] if assay == CFDNA else calling["min_fragments"]
+
+
 def settings_from_config(config: dict) -> QCSettings:
     qc = with_defaults(config)["qc"]
     return QCSettings(**{f.name: qc[f.name] for f in fields(QCSettings)})
@@ -49,19 +57,23 @@ def settings_from_config(config: dict) -> QCSettings:
 def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: str, config: dict,
               reference: str | None = None, evidence_parquet: str | None = None) -> dict:  # fmt: skip
     """Metrics, flags, result and reasons of one sample."""
+    config = for_sample(config, sample)
     s = settings_from_config(config)
     ann = load_annotation(annotation)
-    k = with_defaults(config)["calling"]["min_fragments"]
     with pysam.AlignmentFile(bam_info["bam"], index_filename=bam_info["index"], reference_filename=reference) as bam:
         contigs = ContigNames(tuple(bam.references))
+        reader = umi_reader(config)
+        umi = reader if reader.source != "none" else None
         if sample.assay == "rna":
-            metrics = rna_metrics(bam, ann, contigs, s.min_gene_reads, control_genes(config.get("housekeeping_genes")))
+            metrics = rna_metrics(bam, ann, contigs, s.min_gene_reads, control_genes(config.get("housekeeping_genes")),
+                                  umi)  # fmt: skip
         else:
-            metrics = dna_metrics(bam, ann, contigs, sample.panel_bed, sample.tumour_content, k)
+            metrics = dna_metrics(bam, ann, contigs, sample.panel_bed, sample.tumour_content,
+                                  required_support(sample.assay, config), umi)  # fmt: skip
     ntrk_reads = sum(int(bam_info[f"{g}_reads"]) for g in NTRK_GENES)
     low_mapq = sum(int(bam_info.get(f"{g}_low_mapq_reads", 0)) for g in NTRK_GENES)
     metrics["ntrk_low_mapq_fraction"] = low_mapq / ntrk_reads if ntrk_reads else None
-    flags = qc_flags(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s)
+    flags = qc_flags(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s, umi is not None)
     fusions = fusion_table.read(fusions_parquet)
     result, reasons = decide(fusions, flags, metrics, sample.assay, s)
     passing = fusions[fusions["classification"] == Class.QUALIFYING]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
+from ..assays import CFDNA, genomic
 from ..annotation import load_annotation
 from ..calling import table as fusion_table
 from ..io import atomic_write
@@ -105,7 +106,7 @@ def limitations(qc: dict) -> list[str]:
     lines = ["A negative result does not rule out an NTRK fusion below the limit of detection of this assay, "
              "or one whose evidence lies outside the regions examined."]  # fmt: skip
     flags = set(qc["qc_flags"])
-    if qc["assay"] == "dna":
+    if genomic(qc["assay"]):
         untested = qc["metrics"].get("untested_regions") or []
         genes = sorted({r.split()[0] for r in untested})
         if genes:
@@ -114,6 +115,9 @@ def limitations(qc: dict) -> list[str]:
         if qc["result"] == "POSITIVE":
             lines.append("DNA shows a genomic rearrangement; the fused transcript and its frame are inferred. "
                          "Confirm expression by RNA-NGS, FISH or RT-PCR where indicated.")  # fmt: skip
+    if qc["assay"] == CFDNA and qc["result"] != "POSITIVE":
+        lines.append("Plasma cell-free DNA: a tumour may shed too little DNA for its fusion to be seen; a negative "
+                     "liquid biopsy does not exclude a fusion in the tumour. Test tissue where possible.")  # fmt: skip
     if flags & {"DEGRADED_RNA", "LOW_TUMOUR_CONTENT", "LOW_COVERAGE", "LOW_LIBRARY_COMPLEXITY", "NO_TARGET_READS"}:
         lines.append("The material limits this test (" + ", ".join(sorted(flags - {"UNTESTED_REGIONS"})) + "): "
                      "repeat on another block, or confirm with an orthogonal test (RNA-NGS, FISH, RT-PCR).")  # fmt: skip
