@@ -24,10 +24,10 @@ def shared_file(relative: str) -> Path:
 
 
 def need_aligners() -> None:
-    """Skip without STAR/bwa, unless NTRKFUSION_REQUIRE_ALIGNERS=1 (CI), where it fails."""
-    missing = [t for t in ("STAR", "bwa") if shutil.which(t) is None]
+    """Skip without STAR/HISAT2/bwa, unless NTRKFUSION_REQUIRE_ALIGNERS=1 (CI), where it fails."""
+    missing = [t for t in ("STAR", "hisat2", "bwa") if shutil.which(t) is None]
     if missing:
-        message = f"needs {' and '.join(missing)} (Debian: rna-star, bwa)"
+        message = f"needs {' and '.join(missing)} (Debian: rna-star, hisat2, bwa)"
         if os.environ.get("NTRKFUSION_REQUIRE_ALIGNERS") == "1":
             pytest.fail(message + "; NTRKFUSION_REQUIRE_ALIGNERS=1 forbids skipping")
         pytest.skip(message)
@@ -35,7 +35,7 @@ def need_aligners() -> None:
 
 @pytest.fixture(scope="session")
 def catalogue(tmp_path_factory):
-    """Every named case simulated once per test session (STAR, bwa), with the reference."""
+    """Every named case simulated once per test session (STAR, HISAT2, bwa), with the reference."""
     from ntrkfusion.simulate.cases import CATALOGUE, GENOME_GENES
     from ntrkfusion.simulate.locus_genome import LocusGenome
     from ntrkfusion.simulate.reference import write_reference

@@ -1,4 +1,5 @@
-"""The caller against the simulator's truth, on every named case (STAR and BWA-MEM BAMs)."""
+"""The caller against the simulator's truth, on every named case (STAR, HISAT2 and BWA-MEM BAMs;
+whole-transcriptome and anchored-PCR RNA, tissue and plasma DNA, with and without UMIs)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.calling.clips import boundary_table
-from ntrkfusion.calling.engine import call_sample
+from ntrkfusion.calling.engine import call_sample, settings_from_config
 from ntrkfusion.simulate.cases import CATALOGUE
 
 ANN = load_annotation("GRCh38")
@@ -15,6 +16,12 @@ POSITIVES = [n for n, c in CATALOGUE.items() if c.expected_result == "POSITIVE" 
 UNBAITED = "dna_unbaited_ntrk3"  # the panel captures no fragment of this rearrangement
 NTRK_EVENTS = [n for n, c in CATALOGUE.items() if c.has_fusion and not c.readthrough and n != UNBAITED]
 NEGATIVES = [n for n, c in CATALOGUE.items() if not c.has_fusion or c.readthrough]
+UMI_EVENTS = [n for n in NTRK_EVENTS if CATALOGUE[n].umi != "none"]
+
+
+def settings(name: str, umi: str | None = None):
+    """The settings a lab would give this case: its UMIs (the sheet's umi column)."""
+    return settings_from_config({"umi": {"source": umi or CATALOGUE[name].umi}})
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +34,8 @@ def calls(catalogue, boundaries):
     """Every case called with the reference (RNA soft clips get their partner named)."""
     out = {}
     for name, sim in catalogue.sims.items():
-        out[name] = call_sample(sim.bam, name, CATALOGUE[name].assay, ANN, boundaries=boundaries)
+        out[name] = call_sample(sim.bam, name, CATALOGUE[name].assay, ANN, boundaries=boundaries,
+                                settings=settings(name))  # fmt: skip
     return out
 
 
@@ -69,6 +77,24 @@ def test_support_agrees_with_the_simulated_fragments(catalogue, calls, name):
     assert hit.supporting_fragments == hit.split_reads + hit.discordant_pairs
     assert hit.split_reads >= 0.4 * truth.split_fragments
     assert hit.duplicate_fragments <= truth.duplicate_fragments + 3
+    assert hit.supporting_reads == hit.supporting_fragments + hit.duplicate_fragments
+
+
+@pytest.mark.parametrize("name", UMI_EVENTS)
+def test_umi_libraries_count_molecules_not_reads(catalogue, calls, boundaries, name):
+    """Fragments sharing positions and UMI are one molecule: never more than the simulated
+    molecules, most of them found, however many reads each; without the UMIs, unique start
+    sites alone can only merge molecules, never split them."""
+    case, truth = CATALOGUE[name], catalogue.sims[name].truth.iloc[0]
+    hit = matching(calls[name], truth).iloc[0]
+    assert truth.duplicate_fragments > truth.fusion_fragments  # several reads per molecule
+    assert 0.8 * truth.fusion_fragments <= hit.supporting_fragments <= truth.fusion_fragments
+    assert hit.supporting_reads >= 0.8 * (truth.fusion_fragments + truth.duplicate_fragments)
+    plain = call_sample(catalogue.sims[name].bam, name, case.assay, ANN, boundaries=boundaries,
+                        settings=settings(name, "none"))  # fmt: skip
+    positions_only = matching(plain, truth).iloc[0]
+    assert positions_only.supporting_fragments <= hit.supporting_fragments
+    assert positions_only.supporting_reads == hit.supporting_reads
 
 
 @pytest.mark.parametrize("name", POSITIVES)

@@ -23,7 +23,8 @@ def qc(catalogue, tmp_path_factory):
 
     def run(name, with_reference=True):
         case, sim = CATALOGUE[name], catalogue.sims[name]
-        sample = Sample(name, sim.bam, case.assay, case.tumour_content, case.dv200, sim.panel_bed)
+        sample = Sample(name, sim.bam, case.assay, case.tumour_content, case.dv200, sim.panel_bed,
+                        umi=case.umi if case.umi != "none" else None)  # fmt: skip
         folder = out / f"{name}.{with_reference}"
         files = {k: folder / f"{k}.out" for k in ("info", "evidence", "parquet", "tsv")}
         info, _ = inspect_and_call(sample, "", {}, files, boundaries=bounds_file if with_reference else None)
@@ -79,3 +80,29 @@ def test_dna_detectability_follows_purity(qc):
     high = qc["negative_dna"]["metrics"]["detectability"]["NTRK1"]  # 50 %
     low = qc["dna_lmna_ntrk1_10"]["metrics"]["detectability"]["NTRK1"]  # 10 %
     assert high > low > 0.9
+
+
+@pytest.mark.parametrize("name", list(CATALOGUE))
+def test_aligner_is_read_from_the_header_and_a_mismatch_is_a_warning(catalogue, qc, name):
+    case, record = CATALOGUE[name], qc[name]
+    assert record["inputs"]["aligner"] == catalogue.sims[name].truth.iloc[0].aligner
+    dna_aligner_for_rna = case.assay == "rna" and case.aligner_name == "bwa"
+    assert any("an unspliced (DNA) aligner" in w for w in record["warnings"]) == dna_aligner_for_rna
+
+
+def test_cfdna_is_judged_by_unique_molecules_and_detectability(qc):
+    clean, low = qc["cfdna_negative"], qc["cfdna_negative_low_tf"]
+    # UMI families make most reads copies: that is the design, not a poor library
+    assert clean["metrics"]["duplicate_rate"] > 0.3 and "LOW_LIBRARY_COMPLEXITY" not in clean["qc_flags"]
+    assert clean["metrics"]["median_exon_depth"] >= 1300  # unique molecules, over the baited exons only
+    assert clean["metrics"]["genes_not_in_panel"] == ["NTRK2"]
+    assert any("NTRK2 (no exon in the panel)" in r for r in clean["reasons"])
+    # the same depth at 0.3 % tumour fraction cannot show a fusion: said, with the number
+    assert low["metrics"]["detectability"]["NTRK1"] < 0.95 <= clean["metrics"]["detectability"]["NTRK1"]
+    assert any(r.startswith("detectability for NTRK1") for r in low["reasons"])
+
+
+def test_anchored_pcr_panel_qc_counts_umi_families_as_one(qc):
+    record = qc["amp_negative"]
+    assert record["result"] == "NEGATIVE" and "LOW_LIBRARY_COMPLEXITY" not in record["qc_flags"]
+    assert record["metrics"]["housekeeping_expressed_fraction"] == 1.0

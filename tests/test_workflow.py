@@ -97,10 +97,11 @@ def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
     assert list(table.index) == sorted(table.index)
     assert table.loc["B37"][["build", "chr_prefix", "NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist() == [
         "GRCh37", False, 7, 3, 1]  # fmt: skip
+    truth = pd.read_csv(EXAMPLE / "truth.tsv", sep="\t").set_index("sample")
     for sample, bam, assay, *_ in example_rows():
         row = table.loc[sample]
         assert (row.assay, row.build, row.chr_prefix) == (assay, "GRCh38", True)
-        assert row.aligner == ("STAR" if assay == "rna" else "bwa")
+        assert row.aligner == truth.loc[sample, "aligner"]  # e.g. "STAR (no chimeric output)", from @PG
         info = json.loads((work / f"results/{sample}/bam_info.json").read_text())
         for gene in ("NTRK1", "NTRK2", "NTRK3"):
             assert row[f"{gene}_reads"] == samtools_count(bam, info[f"{gene}_region"]), (sample, gene)
@@ -166,7 +167,7 @@ def test_bad_sheet_fails_before_any_job_one_line_per_problem(tmp_path):
     assert out.returncode == 1
     assert out.stderr.strip().splitlines() == [
         "ntrkfusion: error: sample sheet samples.tsv line 2, column tumour_content: 150 is outside 0-100",
-        "ntrkfusion: error: sample sheet samples.tsv line 3, column assay: 'rnaseq' is not one of rna, dna",
+        "ntrkfusion: error: sample sheet samples.tsv line 3, column assay: 'rnaseq' is not one of rna, dna, cfdna",
         "ntrkfusion: error: sample sheet samples.tsv line 3, column sample: duplicate sample ID 'S1' (also on line 2)",
     ]
     assert not (work / "results").exists()

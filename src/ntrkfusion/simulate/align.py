@@ -1,6 +1,6 @@
-"""Run the real aligners on the locus genome: STAR (RNA) and BWA-MEM (DNA).
+"""Run the real aligners on the locus genome: STAR and HISAT2 (RNA), BWA-MEM (DNA and RNA panels).
 
-Indexes are built once per locus genome and cached.  Both aligners run single-threaded
+Indexes are built once per locus genome and cached.  Every aligner runs single-threaded
 so that the same reads always give the same records in the same order.
 """
 
@@ -35,7 +35,7 @@ STAR_MODES = {"chimeric": STAR_CHIMERIC, "plain": STAR_PLAIN}
 def require(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        package = {"STAR": "rna-star", "bwa": "bwa", "samtools": "samtools"}.get(tool, tool)
+        package = {"STAR": "rna-star", "bwa": "bwa", "samtools": "samtools", "hisat2-build": "hisat2"}.get(tool, tool)
         raise UserError(f"{tool} not found on PATH; install it (Debian: apt-get install {package})")
     return path
 
@@ -74,17 +74,56 @@ def star_align(index_dir: Path, r1: Path, r2: Path, out_dir: Path, mode: str) ->
     return out_dir / "Aligned.out.bam"
 
 
+def splice_sites(gtf: Path, out: Path) -> Path:
+    """HISAT2's known splice sites (as hisat2_extract_splice_sites.py writes them: contig, last
+    base of the exon and first base of the next, 0-based, strand) from the locus GTF."""
+    exons: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
+    for line in Path(gtf).read_text().splitlines():
+        f = line.split("\t")
+        transcript = f[8].split('transcript_id "')[1].split('"')[0]
+        exons.setdefault((f[0], transcript, f[6]), []).append((int(f[3]) - 1, int(f[4]) - 1))
+    sites = set()
+    for (chrom, _, strand), spans in exons.items():
+        spans.sort()
+        sites |= {(chrom, a[1], b[0], strand) for a, b in zip(spans, spans[1:])}
+    out.write_text("".join(f"{c}\t{a}\t{b}\t{s}\n" for c, a, b, s in sorted(sites)))
+    return out
+
+
+def hisat2_index(fasta: Path, index_dir: Path) -> Path:
+    prefix = index_dir / "locus"
+    if not Path(f"{prefix}.1.ht2").is_file():
+        tmp = index_dir.with_name(index_dir.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        _run([require("hisat2-build"), "-p", "1", "--seed", "1", fasta, tmp / "locus"], tmp / "index.log")
+        os.replace(tmp, index_dir)
+    return prefix
+
+
+def hisat2_align(prefix: Path, sites: Path, r1: Path, r2: Path, out_dir: Path, sample: str) -> Path:
+    """HISAT2 with its defaults (soft clipping allowed, introns up to 500 kb) and the annotated
+    splice sites, as an RNA-seq pipeline runs it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sam = out_dir / "aligned.sam"
+    _run([require("hisat2"), "-p", "1", "--seed", "1", "--reorder", "-x", prefix, "--known-splicesite-infile",
+          sites, "--rg-id", sample, "--rg", f"SM:{sample}", "-1", r1, "-2", r2, "-S", sam],  # fmt: skip
+         out_dir / "align.log")  # fmt: skip
+    return sam
+
+
 def bwa_index(fasta: Path) -> Path:
     if not Path(str(fasta) + ".bwt").is_file():
         _run([require("bwa"), "index", fasta], fasta.with_suffix(".bwa.log"))
     return fasta
 
 
-def bwa_align(fasta: Path, r1: Path, r2: Path, out_dir: Path, sample: str) -> Path:
+def bwa_align(fasta: Path, r1: Path, r2: Path, out_dir: Path, sample: str, comments: bool = False) -> Path:
+    """``comments``: copy FASTQ comments (``RX:Z:<umi>``) into the records (``-C``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     sam = out_dir / "aligned.sam"
-    cmd = [require("bwa"), "mem", "-t", "1", "-K", "10000000", "-R", f"@RG\\tID:{sample}\\tSM:{sample}",
-           fasta, r1, r2]  # fmt: skip
+    cmd = [require("bwa"), "mem", "-t", "1", "-K", "10000000", *(["-C"] if comments else []), "-R",
+           f"@RG\\tID:{sample}\\tSM:{sample}", fasta, r1, r2]  # fmt: skip
     with open(sam, "w") as out, open(out_dir / "align.log", "w") as log:
         done = subprocess.run(list(map(str, cmd)), stdout=out, stderr=log)
     if done.returncode != 0:

@@ -23,12 +23,17 @@ GENOME_GENES = sorted(
 )
 # Default DNA panel: NTRK1/2/3 exons (+-20 bp) and the NTRK1 introns where breakpoints cluster.
 PANEL_BAITED_INTRONS = {"NTRK1": [7, 8, 9, 10, 11]}
+# A liquid-biopsy panel is small (its depth is high): the NTRK1 exons 7-12 with the introns
+# between them, and the NTRK3 exons 14-16 (None: every exon of the gene).
+CFDNA_BAITED_EXONS = {"NTRK1": range(7, 13), "NTRK3": range(14, 17)}
+ALIGNERS = ("star", "hisat2", "bwa")
+LIBRARIES = ("total", "anchored_pcr", "capture")  # RNA whole transcriptome | RNA anchored PCR | DNA
 
 
 @dataclass
 class Case:
     name: str
-    assay: str = "rna"  # rna | dna
+    assay: str = "rna"  # rna | dna | cfdna
     seed: int = 1
     description: str = ""
     gene5: str | None = None  # None = no fusion
@@ -50,6 +55,11 @@ class Case:
     duplicate_rate: float = 0.03
     error_rate: float = 0.002
     star_mode: str = "chimeric"  # RNA: chimeric (WithinBAM) | plain (no chimeric detection)
+    aligner: str | None = None  # star | hisat2 | bwa; None: STAR for RNA, BWA-MEM for DNA
+    library: str | None = None  # total | anchored_pcr (RNA), capture (DNA); None: total / capture
+    umi: str = "none"  # none | RX (the RX tag, written by bwa mem -C) | read_name (NAME_UMI)
+    copies: float = 1.0  # UMI libraries: mean reads per molecule (PCR copies, 1 + Poisson)
+    umi_error_rate: float = 0.0  # per copy: one UMI base miscalled
     # What every real library carries besides its molecules of interest (the background model's
     # test): RNA genomic DNA and unspliced pre-mRNA; DNA off-target fragments; chimeric
     # fragments in both (RT template switching, ligation).  Fractions of all fragments.
@@ -62,9 +72,28 @@ class Case:
     expected_result: str = "NEGATIVE"
     expected_qc_flags: list[str] = field(default_factory=list)
 
+    def __post_init__(self):
+        problems = []
+        if self.aligner_name not in ALIGNERS:
+            problems.append(f"aligner {self.aligner!r} (one of {', '.join(ALIGNERS)})")
+        if self.library_name not in LIBRARIES or (self.library_name == "capture") == (self.assay == "rna"):
+            problems.append(f"library {self.library!r} for assay {self.assay}")
+        if self.umi not in ("none", "RX", "read_name") or (self.umi == "RX" and self.aligner_name != "bwa"):
+            problems.append(f"umi {self.umi!r} (none, read_name, or RX with bwa, which copies FASTQ comments)")
+        if problems:
+            raise UserError(f"case {self.name}: unsupported " + "; ".join(problems))
+
     @property
     def has_fusion(self) -> bool:
         return self.gene5 is not None
+
+    @property
+    def aligner_name(self) -> str:
+        return self.aligner or ("star" if self.assay == "rna" else "bwa")
+
+    @property
+    def library_name(self) -> str:
+        return self.library or ("total" if self.assay == "rna" else "capture")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -94,11 +123,28 @@ def _rna(name, description, **kw) -> Case:
     return Case(name=name, assay="rna", description=description, **kw)
 
 
-def _dna(name, description, **kw) -> Case:
+def _dna(name, description, assay="dna", **kw) -> Case:
     defaults = dict(read_length=150, fragment_mean=300, fragment_sd=60, duplicate_rate=0.1, depth=350)
     # the default panel baits no NTRK2/NTRK3 intron: every DNA result lists them as untested
     kw["expected_qc_flags"] = sorted(set(kw.get("expected_qc_flags", [])) | {"UNTESTED_REGIONS"})
-    return Case(name=name, assay="dna", description=description, **{**defaults, **kw})
+    return Case(name=name, assay=assay, description=description, **{**defaults, **kw})
+
+
+def _cfdna(name, description, **kw) -> Case:
+    """Plasma cell-free DNA: ~167 bp nucleosome fragments, UMIs, ~2.5 reads per molecule,
+    ~1600x unique molecules; tumour_content is the tumour fraction (%)."""
+    defaults = dict(read_length=100, fragment_mean=167, fragment_sd=15, duplicate_rate=0.0, depth=1600,
+                    umi="RX", copies=2.5, umi_error_rate=0.02, off_target=0.01, chimera_rate=0.001)  # fmt: skip
+    return _dna(name, description, assay="cfdna", **{**defaults, **kw})
+
+
+def _amp(name, description, **kw) -> Case:
+    """Anchored multiplex PCR RNA panel (Archer FusionPlex-like): gene-specific primers in NTRK and
+    control-gene exons, UMI in the adapter, many reads per molecule, aligned with BWA-MEM."""
+    defaults = dict(library="anchored_pcr", aligner="bwa", umi="RX", copies=4.0, umi_error_rate=0.02,
+                    read_length=100, fragment_mean=170, fragment_sd=40, duplicate_rate=0.0,
+                    background_pairs=3000, fusion_expression=40, genomic_background=0.002, pre_mrna=0.0)  # fmt: skip
+    return _rna(name, description, **{**defaults, **kw})
 
 
 _POS = dict(expected_result="POSITIVE")
@@ -152,6 +198,23 @@ CATALOGUE = {
              genomic_background=0.01, pre_mrna=0.06),
         _dna("negative_dna_noisy", "no rearrangement, 500x, 5 % off-target, 1 % ligation chimeras", seed=35,
              tumour_content=40, depth=500, off_target=0.05, chimera_rate=0.01),
+        _rna("etv6_ntrk3_hisat2", "ETV6-NTRK3 aligned by HISAT2: soft clips and discordant pairs", gene5="ETV6",
+             exon5=5, gene3="NTRK3", exon3=15, seed=11, aligner="hisat2", **_POS),
+        _rna("negative_rna_hisat2", "no fusion, good RNA, HISAT2", seed=20, dv200=75, aligner="hisat2"),
+        _rna("etv6_ntrk3_bwa", "ETV6-NTRK3 in RNA aligned by BWA-MEM: splicing and fusion alike split reads",
+             gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15, seed=11, aligner="bwa", **_POS),
+        _rna("negative_rna_bwa", "no fusion, good RNA, BWA-MEM", seed=20, dv200=75, aligner="bwa"),
+        _amp("amp_etv6_ntrk3", "anchored-PCR panel, ETV6-NTRK3, UMIs in RX", gene5="ETV6", exon5=5,
+             gene3="NTRK3", exon3=15, seed=41, **_POS),
+        _amp("amp_tpm3_ntrk1_umi_in_name", "anchored-PCR panel, TPM3-NTRK1, UMIs at the end of read names",
+             gene5="TPM3", exon5=8, gene3="NTRK1", exon3=10, seed=42, umi="read_name", **_POS),
+        _amp("amp_negative", "anchored-PCR panel, no fusion", seed=43),
+        _cfdna("cfdna_tpm3_ntrk1", "plasma cfDNA, TPM3-NTRK1 at 2 % tumour fraction (1 % allele fraction)",
+               gene5="TPM3", exon5=8, gene3="NTRK1", exon3=10, seed=51, tumour_content=2, **_POS),
+        _cfdna("cfdna_negative", "plasma cfDNA, no rearrangement, 10 % tumour fraction", seed=52,
+               tumour_content=10),
+        _cfdna("cfdna_negative_low_tf", "plasma cfDNA, no rearrangement, 0.3 % tumour fraction: not detectable",
+               seed=53, tumour_content=0.3, expected_result="INDETERMINATE", expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
         _dna("dna_tpm3_ntrk1_lowmapq", "TPM3-NTRK1 in a BAM whose aligner caps MAPQ at 3", gene5="TPM3", exon5=8,
              gene3="NTRK1", exon3=10, seed=31, tumour_content=20, mapq_cap=3, expected_result="INDETERMINATE",
              expected_qc_flags=["LOW_MAPPING_QUALITY"]),

@@ -11,7 +11,7 @@ EXAMPLE_CASES = ["etv6_ntrk3", "lmna_ntrk1_nochim", "negative_rna", "degraded_ne
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("simulate", help="synthetic truth BAMs made with STAR / BWA-MEM")
+    p = sub.add_parser("simulate", help="synthetic truth BAMs made with STAR, HISAT2 or BWA-MEM")
     p.add_argument("cases", nargs="*", help="named cases or YAML case specs")
     p.add_argument("--out", type=Path, help="folder for the BAMs, truth.tsv and samples.tsv")
     p.add_argument("--example", action="store_true", help=f"the bundled example set: {', '.join(EXAMPLE_CASES)}")
@@ -37,16 +37,19 @@ def run(args) -> int:
     if not names or args.out is None:
         raise UserError("simulate: give case names (or --example) and --out DIR; --list shows the cases")
     cases = [get_case(n) for n in names]
-    for tool in {"STAR" if c.assay == "rna" else "bwa" for c in cases}:
+    for tool in {{"star": "STAR", "hisat2": "hisat2-build", "bwa": "bwa"}[c.aligner_name] for c in cases}:
         require(tool)
     results = [simulate(case, args.out, args.cache) for case in cases]
     truth = pd.concat([r.truth for r in results], ignore_index=True)
     truth.to_csv(args.out / "truth.tsv", sep="\t", index=False, lineterminator="\n")
     sheet = pd.DataFrame(
         [dict(sample=c.name, bam=r.bam.name, assay=c.assay, tumour_content=c.tumour_content,
-              dv200=c.dv200, panel_bed=r.panel_bed.name if r.panel_bed else None)
+              dv200=c.dv200, panel_bed=r.panel_bed.name if r.panel_bed else None,
+              umi=c.umi if c.umi != "none" else None)
          for c, r in zip(cases, results)]  # fmt: skip
     )
+    if sheet["umi"].isna().all():
+        sheet = sheet.drop(columns="umi")
     sheet.to_csv(args.out / "samples.tsv", sep="\t", index=False, lineterminator="\n")
     if args.write_reference:
         from ..annotation import load_annotation

@@ -2,7 +2,8 @@
 
 Locus contigs are named ``<chrom>__<offset>``; a position p on one is ``offset + p`` on
 ``chrom``.  The header gets every GRCh38 primary contig with its real length, and the
-aligner's @PG lines keep their program name and version but lose machine paths.
+aligner's @PG lines keep their program name, version and command line (which tells, e.g., whether
+STAR wrote chimeric alignments: ``aligners.py``) with every machine path replaced by ``<path>``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def _split(name: str) -> tuple[str, int]:
 
 def lifted_header(source: pysam.AlignmentHeader, sample: str) -> dict:
     old = source.to_dict()
-    programs = [{k: v for k, v in pg.items() if k in ("ID", "PN", "VN", "PP")} for pg in old.get("PG", [])]
+    programs = [{k: (_without_paths(v) if k == "CL" else v) for k, v in pg.items() if k in ("ID", "PN", "VN", "PP", "CL")}
+                for pg in old.get("PG", [])]  # fmt: skip
     groups = old.get("RG") or [{"ID": sample, "SM": sample}]
     return {
         "HD": {"VN": "1.6", "SO": "coordinate"},
@@ -29,6 +31,11 @@ def lifted_header(source: pysam.AlignmentHeader, sample: str) -> dict:
         "RG": [dict(g, SM=sample) for g in groups],
         "PG": programs,
     }
+
+
+def _without_paths(command: str) -> str:
+    """A command line with each path token replaced, so the lifted BAM is the same on any machine."""
+    return " ".join("<path>" if "/" in token else token for token in command.split())
 
 
 def lift_bam(source_path: Path, out_bam: Path, sample: str, mapq_cap: int | None = None) -> Path:

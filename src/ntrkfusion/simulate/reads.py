@@ -2,11 +2,14 @@
 
 Read names tell where a pair came from, for tests that look for it after alignment:
 ``<label>.<n>`` with label e.g. ``FUS`` (fusion molecule), ``WT-ETV6`` (wild type) or
-``DER`` (rearranged DNA); ``.d<k>`` marks a PCR duplicate of fragment n.
+``DER`` (rearranged DNA); ``.d<k>`` marks a PCR copy of fragment n.  A UMI travels as a FASTQ
+comment ``RX:Z:<umi>`` (which ``bwa mem -C`` copies into the BAM) or at the end of the read name
+(``<name>_<umi>``, the UMI-tools convention).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +17,8 @@ import numpy as np
 from ..sequence import revcomp
 
 MIN_ANCHOR = 12  # bases on each side for a read to count as split across the junction
+UMI_LENGTH = 8
+_COPY = re.compile(r"\.d\d+$")
 
 
 @dataclass
@@ -33,6 +38,11 @@ class Fragment:
     seq: str  # 5'->3' of the molecule
     start: int  # offset in the molecule
     junction: int | None  # offset of the junction inside the fragment, if it crosses it
+    umi: str = ""
+
+    @property
+    def is_copy(self) -> bool:
+        return bool(_COPY.search(self.name))
 
 
 @dataclass
@@ -83,8 +93,24 @@ def add_duplicates(frags: list[Fragment], rate: float, rng) -> list[Fragment]:
     copies = []
     for f in frags:
         if rate > 0 and rng.random() < rate:
-            copies.append(Fragment(f"{f.name}.d1", f.seq, f.start, f.junction))
+            copies.append(Fragment(f"{f.name}.d1", f.seq, f.start, f.junction, f.umi))
     return frags + copies
+
+
+def umi_families(frags: list[Fragment], mean_copies: float, with_umi: bool, error_rate: float,
+                 rng) -> list[Fragment]:  # fmt: skip
+    """Each molecule read ``1 + Poisson(mean_copies - 1)`` times (its PCR family), all with one
+    random UMI of which a copy's base is miscalled with probability ``error_rate``."""
+    out = []
+    for f in frags:
+        umi = "".join("ACGT"[i] for i in rng.integers(0, 4, size=UMI_LENGTH)) if with_umi else ""
+        for k in range(1 + int(rng.poisson(max(0.0, mean_copies - 1)))):
+            u = umi
+            if umi and k and rng.random() < error_rate:
+                i = int(rng.integers(0, UMI_LENGTH))
+                u = umi[:i] + "ACGT"[("ACGT".index(umi[i]) + int(rng.integers(1, 4))) % 4] + umi[i + 1 :]
+            out.append(Fragment(f"{f.name}.d{k}" if k else f.name, f.seq, f.start, f.junction, u))
+    return out
 
 
 def tally(frags: list[Fragment], read_length: int) -> JunctionTally:
@@ -92,7 +118,7 @@ def tally(frags: list[Fragment], read_length: int) -> JunctionTally:
     for f in frags:
         if f.junction is None:
             continue
-        if f.name.endswith(".d1"):
+        if f.is_copy:
             t.duplicates += 1
             continue
         t.fragments += 1
@@ -106,16 +132,19 @@ def tally(frags: list[Fragment], read_length: int) -> JunctionTally:
     return t
 
 
-def write_fastq(frags: list[Fragment], lib: LibraryModel, rng, r1_path, r2_path, stranded: bool = False) -> None:
+def write_fastq(frags: list[Fragment], lib: LibraryModel, rng, r1_path, r2_path, stranded: bool = False,
+                umi: str = "none") -> None:  # fmt: skip
     """Read 1 from the fragment's 5' end, read 2 from its 3' end (reverse complement).
-    Unstranded libraries flip half of the fragments."""
+    Unstranded libraries flip half of the fragments.  ``umi``: none | RX | read_name."""
     with open(r1_path, "w") as r1, open(r2_path, "w") as r2:
         for f in frags:
             seq = f.seq if stranded or rng.random() < 0.5 else revcomp(f.seq)
             n = min(lib.read_length, len(seq))
+            name = f"{f.name}_{f.umi}" if umi == "read_name" else f.name
+            comment = f" RX:Z:{f.umi}" if umi == "RX" else ""
             for fh, read in ((r1, seq[:n]), (r2, revcomp(seq[-n:]))):
                 read = _errors(read, lib.error_rate, rng)
-                fh.write(f"@{f.name}\n{read}\n+\n{'F' * len(read)}\n")
+                fh.write(f"@{name}{comment}\n{read}\n+\n{'F' * len(read)}\n")
 
 
 def _errors(read: str, rate: float, rng) -> str:

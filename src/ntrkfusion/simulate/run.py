@@ -10,15 +10,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..aligners import BWA, HISAT2, STAR_CHIMERIC, STAR_PLAIN
 from ..annotation import Annotation, load_annotation
+from ..loci import NTRK_GENES
 from ..sequence import revcomp
 from . import align
-from .cases import GENOME_GENES, HOUSEKEEPING, PANEL_BAITED_INTRONS, Case
+from .anchored import anchored_fragments
+from .cases import CFDNA_BAITED_EXONS, GENOME_GENES, HOUSEKEEPING, PANEL_BAITED_INTRONS, Case
 from .lift import lift_bam
 from .locus_genome import LocusGenome
 from .molecules import Molecule, derivative, fused_transcript, intronic_breakpoint, transcript
 from .reads import (Fragment, JunctionTally, LibraryModel, add_duplicates, chimeras, sample_fragments, tally,
-                    write_fastq)  # fmt: skip
+                    umi_families, write_fastq)  # fmt: skip
 
 TRUTH_COLUMNS = [
     "sample", "assay", "gene5", "gene3", "exon5", "exon3", "breakpoint5", "breakpoint3", "in_frame",
@@ -63,31 +66,53 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     rng = np.random.default_rng(case.seed)
     lib = LibraryModel(case.read_length, case.fragment_mean, case.fragment_sd, min(60, case.read_length),
                        case.three_prime_bias, case.error_rate, case.duplicate_rate)  # fmt: skip
-    if case.assay == "rna":
-        frags, tally_, bed = _rna_fragments(case, genome, ann, lib, rng), None, None
+    bed = None
+    if case.library_name == "anchored_pcr":
+        frags = _anchored_fragments(case, genome, ann, lib, rng)
+    elif case.assay == "rna":
+        frags = _rna_fragments(case, genome, ann, lib, rng)
     else:
         bed = out_dir / f"{case.name}.panel.bed"
         frags = _dna_fragments(case, genome, ann, lib, rng, bed)
     tally_ = tally([f for f in frags if f.name.startswith(("FUS", "DER"))], lib.read_length)
     frags = add_duplicates(frags, case.duplicate_rate, rng)
-    tally_dups = tally([f for f in frags if f.name.startswith(("FUS", "DER"))], lib.read_length)
-    tally_.duplicates = tally_dups.duplicates
+    if case.umi != "none" or case.copies > 1:
+        frags = umi_families(frags, case.copies, case.umi != "none", case.umi_error_rate, rng)
+    tally_.duplicates = tally([f for f in frags if f.name.startswith(("FUS", "DER"))], lib.read_length).duplicates
     r1, r2 = work / "r1.fq", work / "r2.fq"
-    write_fastq(frags, lib, rng, r1, r2)
-    if case.assay == "rna":
-        gtf = cache / "locus.gtf"
-        if not gtf.is_file():
-            genome.write_gtf(gtf)
-        length = sum(len(s) for s in genome.segments)
-        index = align.star_index(fasta, gtf, cache / f"star-{case.read_length}", length, case.read_length)
-        aligned = align.star_align(index, r1, r2, work / "star", case.star_mode)
-        aligner = f"STAR ({case.star_mode})"
-    else:
-        aligned, aligner = align.bwa_align(align.bwa_index(fasta), r1, r2, work / "bwa", case.name), "bwa mem"
+    # anchored PCR: read 2 starts at the gene-specific primer, read 1 at the ligated adapter
+    write_fastq(frags, lib, rng, r1, r2, stranded=case.library_name == "anchored_pcr", umi=case.umi)
+    aligned, aligner = _align(case, genome, fasta, cache, r1, r2, work)
     bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name, case.mapq_cap)
     truth = truth_table(case, ann, tally_, aligner)
     shutil.rmtree(work)
     return Simulated(bam, truth, bed)
+
+
+def _align(case: Case, genome, fasta: Path, cache: Path, r1: Path, r2: Path, work: Path) -> tuple[Path, str]:
+    """The aligned reads (locus coordinates) and the aligner's name as ``aligners.py`` gives it."""
+    if case.aligner_name == "bwa":
+        aligned = align.bwa_align(align.bwa_index(fasta), r1, r2, work / "bwa", case.name, comments=case.umi == "RX")
+        return aligned, BWA.name
+    gtf = cache / "locus.gtf"
+    if not gtf.is_file():
+        genome.write_gtf(gtf.with_suffix(".tmp"))
+        os.replace(gtf.with_suffix(".tmp"), gtf)
+    if case.aligner_name == "hisat2":
+        sites = align.splice_sites(gtf, work / "splice_sites.txt")
+        prefix = align.hisat2_index(fasta, cache / "hisat2")
+        return align.hisat2_align(prefix, sites, r1, r2, work / "hisat2", case.name), HISAT2.name
+    length = sum(len(s) for s in genome.segments)
+    index = align.star_index(fasta, gtf, cache / f"star-{case.read_length}", length, case.read_length)
+    aligned = align.star_align(index, r1, r2, work / "star", case.star_mode)
+    return aligned, (STAR_CHIMERIC if case.star_mode == "chimeric" else STAR_PLAIN).name
+
+
+def _anchored_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
+    """Primed molecules, genomic DNA primed by chance, and chimeras (anchored.py)."""
+    frags = anchored_fragments(case, genome, ann, lib, HOUSEKEEPING, rng)
+    frags += _genomic(genome, int(round(len(frags) * case.genomic_background)), lib, rng, "GEN")
+    return frags + chimeras(frags, int(round(len(frags) * case.chimera_rate)), lib, rng)
 
 
 def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
@@ -147,11 +172,16 @@ def dna_breakpoints(case: Case, ann: Annotation) -> tuple[int, int]:
     return bp5, bp3
 
 
-def panel_baits(ann: Annotation) -> list[tuple[str, int, int]]:
-    """The default panel: NTRK exons +-20 bp and a few whole NTRK1 introns (0-based)."""
+def panel_baits(ann: Annotation, exons_baited: dict | None = None) -> list[tuple[str, int, int]]:
+    """The default panel: NTRK exons +-20 bp and a few whole NTRK1 introns (0-based);
+    ``exons_baited``: the genes and exons of a smaller panel (``CFDNA_BAITED_EXONS``)."""
     baits = []
-    for gene in ("NTRK1", "NTRK2", "NTRK3"):
+    for gene in NTRK_GENES:
+        if exons_baited is not None and gene not in exons_baited:
+            continue
         exons = ann.exons(gene).set_index("exon_number")
+        if exons_baited is not None:
+            exons = exons[exons.index.isin(list(exons_baited[gene]))]
         baits += [(e["chrom"], int(e["start"]) - 20, int(e["end"]) + 20) for _, e in exons.iterrows()]
         chrom = exons["chrom"].iat[0]
         baits += [(chrom, lo, hi) for n, lo, hi in ann.introns(gene) if n in PANEL_BAITED_INTRONS.get(gene, [])]
@@ -171,7 +201,7 @@ def _merge(intervals):
 def _dna_fragments(case: Case, genome, ann: Annotation, lib, rng, bed: Path) -> list[Fragment]:
     """Captured fragments: normal molecules over each bait, and rearranged molecules (allele
     fraction purity / 2) kept when they overlap a bait."""
-    baits = panel_baits(ann)
+    baits = panel_baits(ann, CFDNA_BAITED_EXONS if case.assay == "cfdna" else None)
     bed.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e in baits))
     purity = (case.tumour_content or 0) / 100
     rearranged = [ann.transcript(g) for g in (case.gene5, case.gene3) if g] if case.has_fusion else []
