@@ -25,6 +25,7 @@ localrules:
     all,
     summarise_inputs,
     cohort_fusions,
+    cohort_vcf,
     sample_results,
     cohort_report,
     multiqc_content,

@@ -106,10 +106,32 @@ def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
         for gene in ("NTRK1", "NTRK2", "NTRK3"):
             assert row[f"{gene}_reads"] == samtools_count(bam, info[f"{gene}_region"]), (sample, gene)
     check_example_fusions(work)
+    check_example_vcf(work)
     check_example_results(work)
     first = {f: (work / "results" / f).read_bytes() for f in ("inputs.tsv", "fusions.tsv", "samples.tsv")}
     assert snakemake(work, "--forceall").returncode == 0
     assert {f: (work / "results" / f).read_bytes() for f in first} == first  # byte-identical rerun
+
+
+def check_example_vcf(work: Path) -> None:
+    """Each precise candidate is a mated pair of breakends in its sample's VCF and in the
+    cohort's, at the table's breakpoints, PASS exactly where the table says so."""
+    import pysam
+
+    fusions = pd.read_csv(work / "results/fusions.tsv", sep="\t", keep_default_na=False)
+    precise = fusions[(fusions["pos5"] != "") & (fusions["pos3"] != "")]
+    seen = {}
+    for sample in sorted(set(fusions["sample"]) | {"negative_rna"}):
+        with pysam.VariantFile(str(work / f"results/{sample}/fusions.vcf.gz")) as vcf:
+            for rec in vcf:
+                seen[rec.id] = (rec.chrom, rec.pos, rec.info["MATEID"], tuple(rec.filter))
+    assert len(seen) == 2 * len(precise)
+    for row in precise.itertuples():
+        five, three = seen[f"{row.sample}_{row.candidate}_5"], seen[f"{row.sample}_{row.candidate}_3"]
+        assert (five[0], five[1], three[0], three[1]) == (row.chrom5, int(row.pos5), row.chrom3, int(row.pos3))
+        assert five[2] == f"{row.sample}_{row.candidate}_3" and (five[3] == ("PASS",)) == (row.filters == "")
+    with pysam.VariantFile(str(work / "results/fusions.GRCh38.vcf.gz")) as cohort:
+        assert {r.id for r in cohort} == {i for i in seen if not i.startswith("B37")}
 
 
 def check_example_results(work: Path) -> None:

@@ -69,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("--genome-build", default="auto", help=BUILD_HELP)
     call.add_argument("--config", type=Path, help=CONFIG_HELP)
     call.add_argument("--out", type=Path, default=Path("."),
-                      help="folder for SAMPLE.evidence.parquet, SAMPLE.fusions.parquet and SAMPLE.fusions.tsv "
+                      help="folder for SAMPLE.evidence.parquet, SAMPLE.fusions.parquet, SAMPLE.fusions.tsv and "
+                           "SAMPLE.fusions.vcf.gz "
                            "(default: the current folder)")  # fmt: skip
     call.set_defaults(func=_call)
 
@@ -158,7 +159,7 @@ def _run(args) -> int:
     print(f"{sample.sample}: {qc['result']}")
     for reason in qc["reasons"]:
         print(f"  {reason}")
-    print(f"files: {done.out}/ (qc.json, fusions.tsv, report.html)")
+    print(f"files: {done.out}/ (qc.json, fusions.tsv, fusions.vcf.gz, report.html)")
     return 0
 
 
@@ -178,7 +179,7 @@ def _call(args) -> int:
                           genome_build=args.genome_build)  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
     files = dict(evidence=out / f"{name}.evidence.parquet", parquet=out / f"{name}.fusions.parquet",
-                 tsv=out / f"{name}.fusions.tsv")  # fmt: skip
+                 tsv=out / f"{name}.fusions.tsv", vcf=out / f"{name}.fusions.vcf.gz")  # fmt: skip
     result = call_to_files(info.bam, name, args.assay, info.build, config, files, reference=reference)
     print(summary(result, name, result.ntrk_reads))
     return 0

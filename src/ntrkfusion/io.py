@@ -6,6 +6,7 @@ import json
 import math
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,6 +25,26 @@ def atomic_write(path: str | Path, text: str) -> None:
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
+        raise
+
+
+@contextmanager
+def atomic_file(path: str | Path, companions: tuple[str, ...] = ()):
+    """Yield a temporary path beside ``path`` (same suffixes, for tools that read them) to be
+    written by another library; on success it and its companion files (``path + suffix``,
+    e.g. an index) replace the outputs, the companions first; on failure nothing is left."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name.split('.')[0]}.{os.getpid()}.tmp{''.join(path.suffixes)}")
+    made = [tmp, *(Path(f"{tmp}{c}") for c in companions)]
+    try:
+        yield tmp
+        for c in companions:
+            os.replace(f"{tmp}{c}", f"{path}{c}")
+        os.replace(tmp, path)
+    except BaseException:
+        for f in made:
+            f.unlink(missing_ok=True)
         raise
 
 

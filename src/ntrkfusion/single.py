@@ -29,7 +29,7 @@ def run_sample(sample: Sample, config: dict, out_dir: Path) -> SampleRun:
     out = out_dir / sample.sample
     annotation = _annotation(config, out_dir, sample)
     files = dict(info=out / "bam_info.json", evidence=out / "evidence.parquet", parquet=out / "fusions.parquet",
-                 tsv=out / "fusions.tsv")  # fmt: skip
+                 tsv=out / "fusions.tsv", vcf=out / "fusions.vcf.gz")  # fmt: skip
     info, _ = inspect_and_call(sample, annotation, config, files)
     annotation = annotation or info["build"]
     qc = conclude(sample, info, annotation, config, dict(qc=out / "qc.json", report=out / "report.html",

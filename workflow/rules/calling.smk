@@ -29,6 +29,8 @@ rule call_fusions:
         evidence="results/{sample}/evidence.parquet",
         parquet="results/{sample}/fusions.parquet",
         tsv="results/{sample}/fusions.tsv",
+        vcf="results/{sample}/fusions.vcf.gz",
+        tbi="results/{sample}/fusions.vcf.gz.tbi",
     log:
         "logs/call_fusions/{sample}.log",
     conda:
@@ -64,3 +66,26 @@ rule cohort_fusions:
         runtime=10,
     script:
         "../../scripts/cohort_fusions.py"
+
+
+rule cohort_vcf:
+    """Every sample's breakends of one genome build in one VCF."""
+    input:
+        parquets=lambda wildcards: [
+            f"results/{s}/fusions.parquet" for s in samples_of_build(wildcards.build)
+        ],
+    output:
+        vcf="results/fusions.{build}.vcf.gz",
+        tbi="results/fusions.{build}.vcf.gz.tbi",
+    log:
+        "logs/cohort_vcf/{build}.log",
+    conda:
+        "../../envs/ntrkfusion.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        samples=lambda wildcards: samples_of_build(wildcards.build),
+    script:
+        "../../scripts/cohort_vcf.py"

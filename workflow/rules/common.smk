@@ -138,11 +138,20 @@ def sample_params(wildcards):
     return record
 
 
+def samples_of_build(build):
+    """The samples whose BAMs are of this genome build, sorted."""
+    return sorted(s for s, info in BAM_INFO.items() if info.build == build)
+
+
 def all_outputs():
     return [
         "results/inputs.tsv",
         "results/fusions.tsv",
         "results/fusions.parquet",
+        *expand(
+            "results/fusions.{build}.vcf.gz",
+            build=sorted({info.build for info in BAM_INFO.values()}),
+        ),
         "results/samples.tsv",
         "results/samples.parquet",
         "results/report.html",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ..annotation import Annotation
 from ..assays import genomic
 from ..partners import is_known_partner
@@ -36,7 +38,39 @@ def describe(cand: Candidate, ann: Annotation, assay: str) -> dict:
         kinase_domain_retained=_kinase_retained(ann, cand, exon3),
         known_partner=_known(cand),
         vicc_name=_vicc(tx5, cand.gene5, exon5) + "::" + _vicc(tx3, cand.gene3, exon3),
-    )
+    ) | geometry(cand, tx5, tx3)
+
+
+DOWNSTREAM, UPSTREAM = "downstream", "upstream"  # Arriba's direction1/direction2
+
+
+def geometry(cand: Candidate, tx5, tx3) -> dict:
+    """Each side as Arriba describes it: contig and position, the genes' strands, and the
+    direction in which the partner is fused (``downstream``: at higher coordinates, so this
+    side keeps the bases up to the breakpoint), and the rearrangement's type.  Directions come
+    from the evidence itself (each record knows which side of its junction it keeps)."""
+    ntrk = Counter(ev.side_a.keep for ev in cand.evidence)
+    partner = Counter(ev.side_b.keep for ev in cand.evidence if ev.side_b is not None)
+    direction = {c: (DOWNSTREAM if n.most_common(1)[0][0] == "left" else UPSTREAM) if n else None
+                 for c, n in (("ntrk", ntrk), ("partner", partner))}  # fmt: skip
+    d5, d3 = (direction["partner"], direction["ntrk"]) if cand.ntrk_is_3prime else (direction["ntrk"], direction["partner"])
+    return dict(chrom5=cand.chrom5 if cand.bp5 is not None else None, pos5=cand.bp5, direction5=d5,
+                strand5=tx5["strand"] if tx5 is not None else None,
+                chrom3=cand.chrom3 if cand.bp3 is not None else None, pos3=cand.bp3, direction3=d3,
+                strand3=tx3["strand"] if tx3 is not None else None,
+                sv_type=sv_type(cand.chrom5, cand.bp5, d5, cand.chrom3, cand.bp3, d3))  # fmt: skip
+
+
+def sv_type(chrom5, pos5, d5, chrom3, pos3, d3) -> str | None:
+    """translocation, deletion, duplication or inversion (None when a side is imprecise)."""
+    if None in (pos5, pos3, d5, d3):
+        return None
+    if chrom5 != chrom3:
+        return "translocation"
+    (_, low), (_, high) = sorted([(pos5, d5), (pos3, d3)])
+    if low == high:
+        return "inversion"
+    return "deletion" if low == DOWNSTREAM else "duplication"
 
 
 def _transcript(ann: Annotation, gene: str):

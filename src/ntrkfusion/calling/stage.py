@@ -18,7 +18,8 @@ from .pon import PanelOfNormals
 
 def call_to_files(bam: str, sample: str, assay: str, annotation: str, config: dict, out: dict,
                   reference: str | None = None, boundaries: str | None = None) -> CallResult:  # fmt: skip
-    """Call one sample and write evidence.parquet, fusions.parquet and fusions.tsv."""
+    """Call one sample and write evidence.parquet, fusions.parquet and fusions.tsv (and, with
+    ``out["vcf"]``, fusions.vcf.gz)."""
     ann = load_annotation(annotation)
     bounds = pd.read_parquet(boundaries) if boundaries else None
     pon = None
@@ -36,6 +37,14 @@ def call_to_files(bam: str, sample: str, assay: str, annotation: str, config: di
                  row.supporting_fragments, row.classification, row.filters or "none")  # fmt: skip
     write_evidence(result.evidence, out["evidence"])
     table.write(result.fusions, out["parquet"], out["tsv"])
+    if out.get("vcf"):
+        import pysam
+
+        from ..vcf import write_vcf
+
+        with pysam.AlignmentFile(bam, reference_filename=reference) as f:
+            contigs = dict(zip(f.references, f.lengths))
+        write_vcf(result.fusions, sample, contigs, ann.build, out["vcf"], reference)
     return result
 
 
@@ -78,6 +87,16 @@ def cohort(parquets: list[str | Path], out_parquet: str | Path, out_tsv: str | P
     merged = table.to_frame(rows).drop(columns="_index")
     table.write(merged, out_parquet, out_tsv)
     return merged
+
+
+def cohort_vcf(samples: list[str], parquets: list[str | Path], build: str, out: str | Path) -> int:
+    """The breakends of every sample of one genome build (``samples``, their fusions tables in
+    the same order) in one VCF."""
+    from ..genome import BUILD_LENGTHS
+    from ..vcf import write_cohort_vcf
+
+    tables = {sample: table.read(path) for sample, path in zip(samples, parquets, strict=True)}
+    return write_cohort_vcf(tables, build, out, BUILD_LENGTHS.get(build))
 
 
 def summary(result: CallResult, sample: str, ntrk_reads: int | None = None) -> str:

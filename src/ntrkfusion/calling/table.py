@@ -45,6 +45,16 @@ FUSION_SCHEMA = pa.schema(
         ("max_anchor", pa.int32()),
         ("required_fragments", pa.int32()),
         ("supporting_reads", pa.int32()),
+        # each side as Arriba describes it (calling/describe.py geometry); the VCF is written from these
+        ("chrom5", pa.string()),
+        ("pos5", pa.int64()),
+        ("direction5", pa.string()),
+        ("strand5", pa.string()),
+        ("chrom3", pa.string()),
+        ("pos3", pa.int64()),
+        ("direction3", pa.string()),
+        ("strand3", pa.string()),
+        ("sv_type", pa.string()),
     ]
 )
 COLUMNS = FUSION_SCHEMA.names

@@ -24,5 +24,5 @@ def end_of_run(results: Path = RESULTS) -> str:
     counts = samples["result"].value_counts()
     lines.append("  " + ", ".join(f"{counts[k]} {k}" for k in ("POSITIVE", "INDETERMINATE", "NEGATIVE") if k in counts))
     lines.append(f"reports: {results / 'report.html'} (cohort), {results}/<sample>/report.html; tables: "
-                 f"{results / 'samples.tsv'}, {results / 'fusions.tsv'}")  # fmt: skip
+                 f"{results / 'samples.tsv'}, {results / 'fusions.tsv'}; VCF: {results}/fusions.<build>.vcf.gz")  # fmt: skip
     return "\n".join(lines)
