@@ -26,6 +26,7 @@ localrules:
     summarise_inputs,
     cohort_fusions,
     cohort_vcf,
+    run_info,
     sample_results,
     cohort_report,
     multiqc_content,

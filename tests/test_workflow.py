@@ -143,6 +143,13 @@ def check_example_results(work: Path) -> None:
         assert samples.loc[name, "qc_flags"] == t.expected_qc_flags
     qc = json.loads((work / "results/degraded_negative/qc.json").read_text())
     assert qc["result"] == "INDETERMINATE" and qc["metrics"]["median_tin"] > 0
+    # every result names what it was computed with, as the run's run_info.json does
+    run = json.loads((work / "results/run_info.json").read_text())
+    assert set(run["samples"]) == set(samples.index) and run["config"]["qc"]["min_tumour_content"] == 20
+    for name in truth.index:
+        made = json.loads((work / f"results/{name}/qc.json").read_text())["provenance"]
+        assert made["config_digest"] == run["config_digest"] and made["pipeline"] == run["pipeline"]
+        assert made["annotation"]["source"] == run["annotation"]["GRCh38"]["source"]
 
 
 def check_example_fusions(work: Path) -> None:

@@ -60,3 +60,73 @@ def file_fingerprint(path: str | Path) -> str | None:
 def inputs_fingerprint(fingerprint: dict) -> str:
     """One string for a sample's file fingerprints (BamInfo.fingerprint), for a rule's params."""
     return " ".join(f"{k}={v}" for k, v in sorted(fingerprint.items()))
+
+
+# -- what a run was: run_info.json beside the tables, a provenance block in qc.json ------------
+
+
+def pipeline() -> dict:
+    """The pipeline's name and version, and its git commit when it runs from a checkout."""
+    from . import __version__
+    from .paths import WORKFLOW_FILES
+
+    return {"name": "ntrkfusion", "version": __version__, "git": git_state(WORKFLOW_FILES)}
+
+
+def git_state(root: Path) -> dict | None:
+    """The checkout's commit and whether tracked files differ from it; None outside a checkout."""
+    import shutil
+    import subprocess
+
+    if not (Path(root) / ".git").exists() or shutil.which("git") is None:
+        return None
+
+    def git(*args: str) -> str | None:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return None
+    return {"commit": commit, "modified": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def effective_config(config: dict) -> dict:
+    """Every setting in effect: the config with the schema's defaults filled in."""
+    from .config import with_defaults
+
+    return with_defaults(config)
+
+
+def config_digest(config: dict) -> str:
+    """A digest of every setting in effect (equal digests: the same settings)."""
+    text = json.dumps(effective_config(config), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def annotation_source(folder: str | Path) -> dict:
+    """What an annotation folder was built from (its build.json), and its path."""
+    info = Path(folder) / "build.json"
+    record = json.loads(info.read_text()) if info.is_file() else {}
+    return {"build": record.get("build"), "source": record.get("source"), "folder": str(folder)}
+
+
+def now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_info(config: dict, samples: dict[str, dict], annotations: dict[str, str]) -> dict:
+    """results/run_info.json: the pipeline, the date, every setting in effect and its digest,
+    each genome build's annotation and each sample's inputs (``samples``: sample -> its
+    bam_info record or BamInfo.to_dict())."""
+    keep = ("assay", "bam", "index", "build", "aligner", "fingerprint", "warnings")
+    return {
+        "pipeline": pipeline(),
+        "date": now(),
+        "config_digest": config_digest(config),
+        "config": effective_config(config),
+        "annotation": {build: annotation_source(folder) for build, folder in sorted(annotations.items())},
+        "samples": {s: {k: v for k, v in info.items() if k in keep} for s, info in sorted(samples.items())},
+    }

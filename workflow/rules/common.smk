@@ -17,7 +17,7 @@ from ntrkfusion.bam_input import inspect_samples
 from ntrkfusion.config import config_problems, file_problems
 from ntrkfusion.errors import UserError
 from ntrkfusion.paths import bundled_annotation_dir
-from ntrkfusion.provenance import inputs_fingerprint, settings_digest
+from ntrkfusion.provenance import config_digest, inputs_fingerprint, settings_digest
 from ntrkfusion.runs import prepare_rerun
 from ntrkfusion.samplesheet import read_samples, sample_id_rule
 
@@ -138,6 +138,10 @@ def sample_params(wildcards):
     return record
 
 
+# The genome builds of this run's BAMs.
+BUILDS = sorted({info.build for info in BAM_INFO.values()})
+
+
 def samples_of_build(build):
     """The samples whose BAMs are of this genome build, sorted."""
     return sorted(s for s, info in BAM_INFO.items() if info.build == build)
@@ -148,10 +152,8 @@ def all_outputs():
         "results/inputs.tsv",
         "results/fusions.tsv",
         "results/fusions.parquet",
-        *expand(
-            "results/fusions.{build}.vcf.gz",
-            build=sorted({info.build for info in BAM_INFO.values()}),
-        ),
+        "results/run_info.json",
+        *expand("results/fusions.{build}.vcf.gz", build=BUILDS),
         "results/samples.tsv",
         "results/samples.parquet",
         "results/report.html",

@@ -172,9 +172,16 @@ def _genes37(gencode19: pd.DataFrame) -> pd.DataFrame:
     return genes[["gene", "gene_id", "chrom", "start", "end", "strand", "gene_type"]]
 
 
+# What each bundled build is made of (build.json, run_info.json, qc.json): resources/README.md.
+SOURCES = {
+    "GRCh38": "bundled: MANE Select v1.5 transcripts, GENCODE v44 exons, CDS from the UCSC GENCODE/RefSeq tables",
+    "GRCh37": "bundled: the MANE Select v1.5 transcripts on GRCh37 (GENCODE V31lift37, RefSeq hg19, GENCODE 19)",
+}
+
+
 def _write(out_dir: Path, build: str, models: list[TranscriptModel], genes: pd.DataFrame) -> dict:
     counts = write_tables(out_dir, models, genes)
     counts["with_cds"] = sum(m.has_cds for m in models)
-    info = {"build": build, "source": "bundled", "counts": counts}
+    info = {"build": build, "source": SOURCES[build], "counts": counts}
     (out_dir / "build.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n")
     return counts

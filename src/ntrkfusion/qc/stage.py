@@ -93,7 +93,19 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
         best_fusion_fragments=None if best is None else int(best["supporting_fragments"]),
         tumour_content=sample.tumour_content, dv200=sample.dv200, build=bam_info["build"], ntrk_reads=ntrk_reads,
         background=background(fusions, evidence_parquet), metrics=metrics,
+        provenance=sample_provenance(config, annotation),
     )  # fmt: skip
+
+
+def sample_provenance(config: dict, annotation: str) -> dict:
+    """What this result was computed with: the pipeline (and its commit), the date, a digest
+    of every setting in effect (run_info.json lists them) and the annotation."""
+    from ..paths import bundled_annotation_dir
+    from ..provenance import annotation_source, config_digest, now, pipeline
+
+    folder = annotation if Path(annotation).is_dir() else bundled_annotation_dir(annotation)
+    return dict(pipeline=pipeline(), date=now(), config_digest=config_digest(config),
+                annotation=annotation_source(folder))  # fmt: skip
 
 
 def background(fusions: pd.DataFrame, evidence_parquet: str | Path | None) -> dict:
