@@ -3,7 +3,8 @@
 Recipe: ../shared/docs/snakemake_conventions.md section 6.2 (verified on Debian 12, SLURM 22.05).
 Needs root (the daemons run as root; munged as user munge).  The configuration goes to
 /etc/slurm/slurm.conf, where srun inside a job looks for it (SLURM_CONF set by the submitter
-does not reach it); a machine that already has one is left alone.  Everything this starts is
+does not reach it); a machine that already has one is left alone, unless it is one this
+module wrote in a run killed before it could clean up.  Everything this starts is
 stopped by process id, and the configuration file it wrote is removed, in ``stop()``.
 """
 
@@ -49,9 +50,27 @@ def available() -> str | None:
         return f"needs {', '.join(missing)} (Debian: slurm-wlm, munge)"
     if os.geteuid() != 0:
         return "the test SLURM daemons need root"
-    if SYSTEM_CONF.exists():
+    if SYSTEM_CONF.exists() and not left_by_an_earlier_run():
         return f"{SYSTEM_CONF} exists: this machine has its own SLURM, which the test does not touch"
     return None
+
+
+def left_by_an_earlier_run() -> bool:
+    """True if /etc/slurm/slurm.conf is one this module wrote, in a run that was killed before
+    ``stop()`` (its cluster name is ours and its slurmctld is gone): it may be replaced."""
+    text = SYSTEM_CONF.read_text()
+    if not text.startswith(SLURM_CONF.splitlines()[0] + "\n"):
+        return False
+    for line in text.splitlines():
+        if line.startswith("SlurmctldPidFile="):
+            pid_file = Path(line.partition("=")[2])
+            if pid_file.is_file() and pid_file.read_text().strip():
+                try:
+                    os.kill(int(pid_file.read_text()), 0)
+                    return False  # that run's controller still runs
+                except (ProcessLookupError, ValueError):
+                    pass
+    return True
 
 
 SYSTEM_CONF = Path("/etc/slurm/slurm.conf")

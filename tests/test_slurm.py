@@ -56,3 +56,18 @@ def test_profile_plans_a_dry_run():
                           str(ROOT / "workflow/profiles/slurm"), "--executor", "dryrun"], cwd=ROOT,
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stderr
+
+
+def test_a_configuration_left_by_a_killed_run_is_replaced_and_a_foreign_one_kept(tmp_path, monkeypatch):
+    from . import slurm_cluster
+
+    conf = tmp_path / "slurm.conf"
+    monkeypatch.setattr(slurm_cluster, "SYSTEM_CONF", conf)
+    ours = slurm_cluster.SLURM_CONF.format(host="h", root=tmp_path, cpus=2, memory=1000)
+    conf.write_text(ours)
+    (tmp_path / "slurmctld.pid").write_text("999999999")  # no such process: the run was killed
+    assert slurm_cluster.left_by_an_earlier_run()
+    (tmp_path / "slurmctld.pid").write_text(str(os.getpid()))  # its controller still runs
+    assert not slurm_cluster.left_by_an_earlier_run()
+    conf.write_text("ClusterName=hospital\n" + ours.partition("\n")[2])
+    assert not slurm_cluster.left_by_an_earlier_run()
