@@ -22,10 +22,11 @@ Defaults (config ``qc``) and their sources, qc_reference.md sections 1 and 5:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from ..assays import CFDNA, RNA
 from ..config import default
+from ..loci import NTRK_GENES
 
 FAIL_FLAGS = ("LOW_TUMOUR_CONTENT", "DEGRADED_RNA", "LOW_COVERAGE", "LOW_LIBRARY_COMPLEXITY", "NO_TARGET_READS",
               "LOW_MAPPING_QUALITY")  # fmt: skip
@@ -52,65 +53,157 @@ class QCSettings:
     max_low_mapq_fraction: float = default("qc", "max_low_mapq_fraction")
 
 
-def qc_flags(assay: str, metrics: dict, tumour_content: float | None, dv200: float | None,
-             ntrk_reads: int, s: QCSettings, umis: bool = False) -> dict[str, list[str]]:  # fmt: skip
-    """Flag -> reasons (only raised flags); warnings that raise no flag go under "WARN".
-    ``umis``: the library has UMIs (its duplicate rate is then by design)."""
-    flags: dict[str, list[str]] = {}
+# What a check concluded.  FAIL raises its flag; WARN is a warning in the reasons; REPORTED has no
+# threshold in this assay (shown for the lab's own reference range); EXPLAINED: the NTRK 3'/5'
+# imbalance of the gene the sample's qualifying fusion joins, which is what that fusion does.
+PASS, FAIL, WARN, REPORTED, NOT_GIVEN, EXPLAINED = "pass", "fail", "warn", "reported", "not given", "explained"
 
-    def add(flag, reason):
-        flags.setdefault(flag, []).append(reason)
 
-    if tumour_content is None:
-        add("LOW_TUMOUR_CONTENT", "tumour content not given (not assumed to be 100%)")
-    elif assay != CFDNA and tumour_content < s.min_tumour_content:  # cfDNA: judged by detectability
-        add("LOW_TUMOUR_CONTENT", f"tumour content {tumour_content:g}% < {s.min_tumour_content:g}%")
-    if ntrk_reads < s.min_target_reads:
-        add("NO_TARGET_READS", f"{ntrk_reads} reads in the NTRK loci < {s.min_target_reads}")
-    low_mapq = metrics.get("ntrk_low_mapq_fraction")
-    if low_mapq is not None and low_mapq > s.max_low_mapq_fraction:
-        add("LOW_MAPPING_QUALITY", f"{low_mapq:.0%} of the reads in the NTRK loci map ambiguously "
-                                   f"(> {s.max_low_mapq_fraction:.0%})")  # fmt: skip
+@dataclass(frozen=True)
+class Check:
+    """One metric against its threshold, decided here once; flags, result and reports read it."""
+
+    metric: str  # the key in qc.json ``metrics`` (or the sample sheet column)
+    label: str  # in words, for the reports
+    value: float | None
+    shown: str  # the value with its unit
+    threshold: str = ""  # "" when the metric is only reported
+    status: str = REPORTED
+    flag: str | None = None  # raised when status is FAIL ("WARN" for a warning)
+    reason: str | None = None  # in words, when status is FAIL or WARN
+    ratio: float | None = None  # value / threshold, for the plot against thresholds
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _pct(x: float | None, digits: int = 0) -> str:
+    return "not given" if x is None else f"{x * 100:.{digits}f}%"
+
+
+def _num(x: float | None, unit: str = "", digits: int = 0) -> str:
+    return "not given" if x is None else f"{x:.{digits}f}{unit}"
+
+
+def imbalanced(metrics: dict, gene: str, s: QCSettings) -> bool:
+    """NTRK 3' exons expressed far above the 5' exons, with enough 3' depth to say so (RNA)."""
+    ratio, depth3 = metrics.get(f"{gene}_3to5_ratio"), metrics.get(f"{gene}_3prime_depth") or 0
+    return ratio is not None and ratio >= s.imbalance_ratio and depth3 >= s.imbalance_min_depth
+
+
+def checks(assay: str, metrics: dict, tumour_content: float | None, dv200: float | None, ntrk_reads: int,
+           s: QCSettings, umis: bool = False, fused_genes: frozenset[str] = frozenset()) -> list[Check]:  # fmt: skip
+    """Every metric of the sample against its threshold, in report order.  ``umis``: the library
+    has UMIs; ``fused_genes``: the NTRK genes of the sample's qualifying fusions."""
+    out = [_tumour_content(assay, tumour_content, s)]
+    out.append(Check("ntrk_reads", "reads in the NTRK loci", ntrk_reads, f"{ntrk_reads:,}", f"≥ {s.min_target_reads}",
+                     FAIL if ntrk_reads < s.min_target_reads else PASS, "NO_TARGET_READS",
+                     f"{ntrk_reads} reads in the NTRK loci < {s.min_target_reads}"))  # fmt: skip
+    low = metrics.get("ntrk_low_mapq_fraction")
+    if low is not None:
+        out.append(Check("ntrk_low_mapq_fraction", "NTRK reads mapped ambiguously", low, _pct(low),
+                         f"≤ {_pct(s.max_low_mapq_fraction)}", FAIL if low > s.max_low_mapq_fraction else PASS,
+                         "LOW_MAPPING_QUALITY", f"{low:.0%} of the reads in the NTRK loci map ambiguously "
+                         f"(> {s.max_low_mapq_fraction:.0%})", low / s.max_low_mapq_fraction))  # fmt: skip
     dup = metrics.get("duplicate_rate")
-    if dup is not None and dup > s.max_duplicate_rate and not (umis or assay == CFDNA):  # UMI families: by design
-        add("LOW_LIBRARY_COMPLEXITY", f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}")
+    if dup is not None and (umis or assay == CFDNA):  # UMI families are copies by design
+        out.append(Check("duplicate_rate", "duplicate rate (UMI families)", dup, _pct(dup, 1)))
+    elif dup is not None:
+        out.append(Check("duplicate_rate", "duplicate rate", dup, _pct(dup, 1), f"≤ {_pct(s.max_duplicate_rate)}",
+                         FAIL if dup > s.max_duplicate_rate else PASS, "LOW_LIBRARY_COMPLEXITY",
+                         f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}", dup / s.max_duplicate_rate))  # fmt: skip
     if assay == RNA:
-        _rna_flags(metrics, dv200, s, add)
-    else:
-        _dna_flags(metrics, s, add, s.min_cfdna_depth if assay == CFDNA else s.min_dna_depth)
-    return flags
+        return out + _rna_checks(metrics, dv200, s, fused_genes)
+    return out + _dna_checks(metrics, s, s.min_cfdna_depth if assay == CFDNA else s.min_dna_depth)
 
 
-def _rna_flags(m: dict, dv200: float | None, s: QCSettings, add) -> None:
+def _tumour_content(assay: str, tc: float | None, s: QCSettings) -> Check:
+    if tc is None:
+        return Check("tumour_content", "tumour content", None, NOT_GIVEN, f"≥ {s.min_tumour_content:g}%", FAIL,
+                     "LOW_TUMOUR_CONTENT", "tumour content not given (not assumed to be 100%)")  # fmt: skip
+    if assay == CFDNA:  # a plasma tumour fraction of a few % is judged by detectability
+        return Check("tumour_content", "tumour fraction", tc, f"{tc:g}%", "judged by detectability")
+    return Check("tumour_content", "tumour content", tc, f"{tc:g}%", f"≥ {s.min_tumour_content:g}%",
+                 FAIL if tc < s.min_tumour_content else PASS, "LOW_TUMOUR_CONTENT",
+                 f"tumour content {tc:g}% < {s.min_tumour_content:g}%", tc / s.min_tumour_content)  # fmt: skip
+
+
+def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozenset[str]) -> list[Check]:
     frag = m.get("median_fragment_length")
-    if frag is not None and frag < s.min_fragment_length:
-        add("DEGRADED_RNA", f"median fragment length {frag:.0f} bp < {s.min_fragment_length:.0f} bp")
-    if dv200 is not None and dv200 < s.min_dv200:
-        add("DEGRADED_RNA", f"DV200 {dv200:g}% < {s.min_dv200:g}%")
-    elif dv200 is not None and dv200 < s.warn_dv200:
-        add("WARN", f"DV200 {dv200:g}% below {s.warn_dv200:g}%")
+    out = [Check("median_fragment_length", "median fragment length", frag, _num(frag, " bp"),
+                 f"≥ {s.min_fragment_length:.0f} bp", PASS if frag is None or frag >= s.min_fragment_length else FAIL,
+                 "DEGRADED_RNA", f"median fragment length {_num(frag, ' bp')} < {s.min_fragment_length:.0f} bp",
+                 None if frag is None else frag / s.min_fragment_length)]  # fmt: skip
+    if dv200 is None:
+        out.append(Check("dv200", "DV200", None, NOT_GIVEN, f"≥ {s.min_dv200:g}%", REPORTED))
+    elif dv200 < s.min_dv200:
+        out.append(Check("dv200", "DV200", dv200, f"{dv200:g}%", f"≥ {s.min_dv200:g}%", FAIL, "DEGRADED_RNA",
+                         f"DV200 {dv200:g}% < {s.min_dv200:g}%", dv200 / s.min_dv200))  # fmt: skip
+    else:
+        out.append(Check("dv200", "DV200", dv200, f"{dv200:g}%", f"≥ {s.min_dv200:g}% (warn < {s.warn_dv200:g}%)",
+                         WARN if dv200 < s.warn_dv200 else PASS, "WARN", f"DV200 {dv200:g}% below {s.warn_dv200:g}%",
+                         dv200 / s.min_dv200))  # fmt: skip
     fraction = m.get("housekeeping_expressed_fraction")
     if fraction is None:
-        add("WARN", "no housekeeping gene in the annotation: RNA coverage not assessed")
-    elif fraction < s.min_housekeeping_fraction:
-        add("LOW_COVERAGE", f"housekeeping genes expressed {m['housekeeping_expressed']}")
+        out.append(Check("housekeeping_expressed_fraction", "housekeeping genes expressed", None, "none annotated",
+                         f"≥ {_pct(s.min_housekeeping_fraction)}", WARN, "WARN",
+                         "no housekeeping gene in the annotation: RNA coverage not assessed"))  # fmt: skip
+    else:
+        out.append(Check("housekeeping_expressed_fraction", "housekeeping genes expressed", fraction,
+                         f"{m.get('housekeeping_expressed')} ({_pct(fraction)})", f"≥ {_pct(s.min_housekeeping_fraction)}",
+                         FAIL if fraction < s.min_housekeeping_fraction else PASS, "LOW_COVERAGE",
+                         f"housekeeping genes expressed {m.get('housekeeping_expressed')}",
+                         fraction / s.min_housekeeping_fraction))  # fmt: skip
+    tin, bias = m.get("median_tin"), m.get("median_5prime_to_3prime_bias")
+    out.append(Check("median_tin", "median TIN", tin, _num(tin, "", 1), "lab reference range"))
+    out.append(Check("median_5prime_to_3prime_bias", "median 5′/3′ coverage bias", bias, _num(bias, "", 2)))
+    for gene in NTRK_GENES:
+        ratio = m.get(f"{gene}_3to5_ratio")
+        if ratio is None:
+            continue
+        status = (EXPLAINED if gene in fused_genes else FAIL) if imbalanced(m, gene, s) else PASS
+        if (m.get(f"{gene}_3prime_depth") or 0) < s.imbalance_min_depth:
+            status = REPORTED  # too little 3' depth for the ratio to mean anything
+        out.append(Check(f"{gene}_3to5_ratio", f"{gene} 3′/5′ exon depth ratio", ratio, f"{ratio:.1f}×",
+                         f"< {s.imbalance_ratio:g}× (3′ depth ≥ {s.imbalance_min_depth:g})", status, None,
+                         f"{gene} 3'/5' expression imbalance {ratio:.1f}x"))  # fmt: skip
+    return out
 
 
-def _dna_flags(m: dict, s: QCSettings, add, min_depth: float) -> None:
-    if m["median_exon_depth"] < min_depth:
-        add("LOW_COVERAGE", f"median NTRK exon depth {m['median_exon_depth']:.0f}x < {min_depth:.0f}x")
-    low = m.get("min_baited_intron_depth")
-    if low is not None and low < min_depth:
-        add("LOW_COVERAGE", f"lowest baited NTRK intron depth {low:.0f}x < {min_depth:.0f}x")
-    for gene, p in sorted(m.get("detectability", {}).items()):
-        if p < s.min_detectability:
-            add("LOW_TUMOUR_CONTENT", f"detectability for {gene} {p:.0%}")
-    if m.get("untested_regions"):
-        genes = sorted({r.split()[0] for r in m["untested_regions"]})
-        absent = set(m.get("genes_not_in_panel") or [])
+def _dna_checks(m: dict, s: QCSettings, min_depth: float) -> list[Check]:
+    depth, low = m.get("median_exon_depth"), m.get("min_baited_intron_depth")
+    out = [Check("median_exon_depth", "median NTRK exon depth (unique)", depth, _num(depth, "×"), f"≥ {min_depth:.0f}×",
+                 FAIL if depth is not None and depth < min_depth else PASS, "LOW_COVERAGE",
+                 f"median NTRK exon depth {_num(depth, 'x')} < {min_depth:.0f}x",
+                 None if depth is None else depth / min_depth)]  # fmt: skip
+    if low is not None:
+        out.append(Check("min_baited_intron_depth", "lowest baited NTRK intron depth", low, _num(low, "×"),
+                         f"≥ {min_depth:.0f}×", FAIL if low < min_depth else PASS, "LOW_COVERAGE",
+                         f"lowest baited NTRK intron depth {low:.0f}x < {min_depth:.0f}x", low / min_depth))  # fmt: skip
+    insert = m.get("median_insert_size")
+    out.append(Check("median_insert_size", "median insert size", insert, _num(insert, " bp")))
+    for gene, p in sorted((m.get("detectability") or {}).items()):
+        out.append(Check(f"detectability.{gene}", f"detectability {gene}", p, _pct(p, 1),
+                         f"≥ {_pct(s.min_detectability)}", FAIL if p < s.min_detectability else PASS,
+                         "LOW_TUMOUR_CONTENT", f"detectability for {gene} {p:.0%}", p / s.min_detectability))  # fmt: skip
+    return out
+
+
+def qc_flags(assay: str, metrics: dict, tumour_content: float | None, dv200: float | None,
+             ntrk_reads: int, s: QCSettings, umis: bool = False) -> dict[str, list[str]]:  # fmt: skip
+    """Flag -> reasons (only raised flags), from the checks that fail; warnings that raise no
+    flag go under "WARN".  ``umis``: the library has UMIs (its duplicate rate is then by design)."""
+    flags: dict[str, list[str]] = {}
+    for c in checks(assay, metrics, tumour_content, dv200, ntrk_reads, s, umis):
+        if c.status in (FAIL, WARN) and c.flag:
+            flags.setdefault(c.flag, []).append(c.reason)
+    if assay != RNA and metrics.get("untested_regions"):
+        genes = sorted({r.split()[0] for r in metrics["untested_regions"]})
+        absent = set(metrics.get("genes_not_in_panel") or [])
         summary = "; ".join(f"{g} (no exon in the panel)" if g in absent else
-                            f"{g} introns {_numbers(m['untested_regions'], g)}" for g in genes)  # fmt: skip
-        add("UNTESTED_REGIONS", f"not baited: {summary}")
+                            f"{g} introns {_numbers(metrics['untested_regions'], g)}" for g in genes)  # fmt: skip
+        flags.setdefault("UNTESTED_REGIONS", []).append(f"not baited: {summary}")
+    return flags
 
 
 def _numbers(regions: list[str], gene: str) -> str:

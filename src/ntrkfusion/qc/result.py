@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..calling.filters import CONCERNS, Class, parse
 from ..loci import NTRK_GENES
-from .flags import FAIL_FLAGS, QCSettings
+from .flags import FAIL, FAIL_FLAGS, QCSettings, imbalanced
 
 MAX_LISTED = 3  # concerns written out in the reasons; the rest are counted
 
@@ -39,9 +39,8 @@ def decide(fusions: pd.DataFrame, flags: dict[str, list[str]], metrics: dict, as
     indeterminate |= len(concerns) > 0
     if assay == "rna":
         for gene in NTRK_GENES:
-            ratio, depth3 = metrics.get(f"{gene}_3to5_ratio"), metrics.get(f"{gene}_3prime_depth", 0)
-            if ratio is not None and ratio >= s.imbalance_ratio and depth3 >= s.imbalance_min_depth:
-                reasons.append(f"{gene} 3'/5' expression imbalance {ratio:.1f}x")
+            if imbalanced(metrics, gene, s):
+                reasons.append(f"{gene} 3'/5' expression imbalance {metrics[f'{gene}_3to5_ratio']:.1f}x")
                 indeterminate = True
     if any(f in flags for f in FAIL_FLAGS):
         indeterminate = True
@@ -67,3 +66,11 @@ def _fragments(n) -> str:
 
 def _flag_reasons(flags: dict[str, list[str]]) -> list[str]:
     return [reason for flag in sorted(flags) for reason in flags[flag]]
+
+
+def deciding(checks: list, result: str) -> set[str]:
+    """The metrics that made a no-call INDETERMINATE (their checks fail and raise a flag that
+    counts, or show an unexplained NTRK imbalance); none for POSITIVE or NEGATIVE."""
+    if result != "INDETERMINATE":
+        return set()
+    return {c.metric for c in checks if c.status == FAIL and (c.flag in FAIL_FLAGS or c.flag is None)}

@@ -16,15 +16,16 @@ from ..annotation import load_annotation
 from ..assays import CFDNA
 from ..config import control_genes, for_sample, with_defaults
 from ..calling import table as fusion_table
-from ..calling.filters import Class
+from ..calling.filters import CONCERNS, Class
+from ..calling.naming import UNKNOWN
 from ..calling.molecules import umi_reader
 from ..genome import ContigNames
 from ..io import atomic_write, write_json, write_parquet
 from ..loci import NTRK_GENES
 from ..samplesheet import Sample
 from .dna import dna_metrics
-from .flags import ALL_FLAGS, QCSettings, qc_flags
-from .result import decide
+from .flags import ALL_FLAGS, QCSettings, checks, qc_flags
+from .result import decide, deciding
 from .rna import rna_metrics
 
 SAMPLE_SCHEMA = pa.schema(
@@ -77,6 +78,9 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
     fusions = fusion_table.read(fusions_parquet)
     result, reasons = decide(fusions, flags, metrics, sample.assay, s)
     passing = fusions[fusions["classification"] == Class.QUALIFYING]
+    decisions = checks(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s, umi is not None,
+                       frozenset(passing["gene3"]) | frozenset(passing["gene5"]))  # fmt: skip
+    decided = deciding(decisions, result)
     best = passing.iloc[0] if len(passing) else None
     log = logging.getLogger(__name__)
     log.info("%s %s: %d reads in the NTRK loci; flags %s", sample.sample, sample.assay, ntrk_reads,
@@ -85,16 +89,31 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
     return dict(
         sample=sample.sample, assay=sample.assay, result=result, reasons=reasons,
         qc_flags=[f for f in ALL_FLAGS if f in flags],
-        warnings=flags.get("WARN", []) + list(bam_info.get("warnings", [])),
-        inputs=dict(bam=bam_info["bam"], index=bam_info["index"], fingerprint=bam_info.get("fingerprint", {}),
+        warnings=flags.get("WARN", []) + list(bam_info.get("warnings", [])) + _reference_hint(fusions, reference),
+        inputs=dict(bam=bam_info["bam"], index=bam_info["index"], reference=reference or None,
+                    fingerprint=bam_info.get("fingerprint", {}),
                     aligner=bam_info.get("aligner"), read_group_samples=bam_info.get("read_group_samples", [])),
         best_fusion=None if best is None else best["fusion"],
         best_fusion_name=None if best is None else best["vicc_name"],
         best_fusion_fragments=None if best is None else int(best["supporting_fragments"]),
         tumour_content=sample.tumour_content, dv200=sample.dv200, build=bam_info["build"], ntrk_reads=ntrk_reads,
         background=background(fusions, evidence_parquet), metrics=metrics,
+        checks=[dict(c.to_dict(), decides=c.metric in decided) for c in decisions],
         provenance=sample_provenance(config, annotation),
     )  # fmt: skip
+
+
+def _reference_hint(fusions: pd.DataFrame, reference: str | None) -> list[str]:
+    """Without a reference, a candidate that bears on the result but whose partner no split
+    read or mate placed: say that a reference would let the clipped reads name it."""
+    if reference:
+        return []
+    bearing = fusions[fusions["classification"].isin([str(c) for c in (Class.QUALIFYING, *CONCERNS)])]
+    unnamed = sorted(set(bearing.loc[bearing["gene5"] == UNKNOWN, "fusion"]))
+    if not unnamed:
+        return []
+    return [f"partner not named for {', '.join(unnamed)}: set `reference` (the genome FASTA) in the config "
+            "so that soft-clipped reads can name it"]  # fmt: skip
 
 
 def sample_provenance(config: dict, annotation: str) -> dict:
