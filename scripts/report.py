@@ -10,4 +10,4 @@ with job(smk):
     if smk.rule == "cohort_report":
         cohort_report(smk.input.samples, smk.output.html)
     else:
-        multiqc_table(smk.input.samples, smk.output.tsv)
+        multiqc_table(smk.input.samples, smk.output.tsv, smk.input.run_info)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ntrkfusion import __version__
 from ntrkfusion.annotation import load_annotation
 
 from .test_workflow import example_rows, project, snakemake
@@ -87,9 +88,10 @@ def test_diagram_is_drawn_to_scale(example):
 def test_cohort_report_has_one_row_per_sample(example):
     html = (example / "results/report.html").read_text()
     samples = pd.read_csv(example / "results/samples.tsv", sep="\t")
-    rows = re.findall(r'<tr><td><a href="([^"/]+)/report.html">', html)
+    rows = re.findall(r'<tr><td><a class="sample-link" href="([^"/]+)/report.html"', html)
     assert rows == list(samples["sample"])
     assert "3 POSITIVE" in html and "1 INDETERMINATE" in html and "1 NEGATIVE" in html
+    assert "genome GRCh38" in html and "genome ·" not in html  # the footer names the build
 
 
 def test_multiqc_finds_our_section(example, tmp_path):
@@ -103,36 +105,101 @@ def test_multiqc_finds_our_section(example, tmp_path):
     assert "ntrkfusion" in text and "NM_001987.5(ETV6):e.5::NM_001012338.3(NTRK3):e.15" in text
     html = (tmp_path / "multiqc_report.html").read_text()
     assert "NTRK fusions (ntrkfusion)" in html
+    # titles, not column ids; percentages as percentages; the result coloured; DV200 present
+    for title in ("Result", "QC flags", "Fragments", "Tumour %", "DV200", "Duplicates"):
+        assert f">{title}<" in html or f'"{title}"' in html, title
+    degraded = re.search(r'data-original-sn="degraded_negative">.*?</tr>', html, re.S).group(0)
+    assert re.search(r'style="background-color:#f9e79f[^"]*">INDETERMINATE<', degraded)
+    dup = json.loads((example / "results/degraded_negative/qc.json").read_text())["metrics"]["duplicate_rate"]
+    assert f'data-sorting-val="{dup * 100}"' in degraded and dup * 100 > 1  # 5.1 %, not 0.1
+    assert re.search(r'class="data-coloured dv200 ">.*?>15<span[^>]*></span>%<', degraded)
+    assert "settings digest" in html and f"ntrkfusion {__version__}" in html  # provenance in the section's description
 
 
-def test_snakemake_report_zip(example, tmp_path):
+def test_snakemake_report_zip_links_the_cohort_to_each_sample(example, tmp_path):
     out = snakemake(example, "--report", str(tmp_path / "report.zip"))
     assert out.returncode == 0, out.stderr[-2000:]
-    names = zipfile.ZipFile(tmp_path / "report.zip").namelist()
-    assert any(n.endswith("report.html") for n in names) and any("samples.tsv" in n for n in names)
+    with zipfile.ZipFile(tmp_path / "report.zip") as z:
+        names = z.namelist()
+        assert any("samples.tsv" in n for n in names)
+        z.extractall(tmp_path / "unzipped")
+    cohorts = [n for n in names if n.endswith("report.html") and "<h1>NTRK fusion results</h1>" in
+               (tmp_path / "unzipped" / n).read_text()]  # fmt: skip
+    assert len(cohorts) == 1
+    cohort = tmp_path / "unzipped" / cohorts[0]
+    # in the browser, the page's script points each link at the sample's report inside the zip
+    dom = browser(tmp_path, "--dump-dom", cohort.as_uri()).stdout
+    links = re.findall(r'<a class="sample-link" href="([^"]+)"[^>]*>([^<]+)</a>', dom)
+    assert len(links) == 5
+    for href, sample in links:
+        target = (cohort.parent / href).resolve()
+        assert target.is_file(), (sample, href)
+        assert f"<title>{sample}: " in target.read_text()
 
 
-def test_browser_renders_the_sample_report(example, tmp_path):
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
         if os.environ.get("NTRKFUSION_REQUIRE_REPORT_TOOLS") == "1":
             pytest.fail("chromium missing; NTRKFUSION_REQUIRE_REPORT_TOOLS=1 forbids skipping")
         pytest.skip("needs chromium (Debian: chromium)")
-    page = (example / "results/etv6_ntrk3/report.html").as_uri()
+    return found
+
+
+def browser(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """Headless Chromium, offline, with its console on stderr."""
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0"]  # fmt: skip
-    shot = subprocess.run([chromium, *flags, f"--screenshot={tmp_path / 'shot.png'}", "--window-size=1100,900", page],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run([chromium(), *flags, *args], capture_output=True, text=True, timeout=120)
+
+
+def console_errors(*runs: subprocess.CompletedProcess) -> list[str]:
+    console = [line for run in runs for line in run.stderr.splitlines() if "CONSOLE" in line]
+    return [line for line in console if "Uncaught" in line or "Error" in line]
+
+
+def test_browser_renders_the_sample_report(example, tmp_path):
+    page = (example / "results/etv6_ntrk3/report.html").as_uri()
+    shot = browser(tmp_path, f"--screenshot={tmp_path / 'shot.png'}", "--window-size=1100,900", page)
     assert (tmp_path / "shot.png").stat().st_size > 20_000  # a rendered page, not a blank one
-    dom = subprocess.run([chromium, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120)
+    dom = browser(tmp_path, "--dump-dom", page)
     assert "POSITIVE" in dom.stdout and 'class="fusion-diagram"' in dom.stdout and ">e15<" in dom.stdout
-    console = [line for line in (shot.stderr + dom.stderr).splitlines() if "CONSOLE" in line]
-    assert not [line for line in console if "Uncaught" in line or "Error" in line], console
+    assert not console_errors(shot, dom)
+
+
+def test_printed_sample_report_names_the_sample_on_every_page(example, tmp_path):
+    try:
+        import pypdf  # reads the text of each printed page
+    except ImportError:
+        if os.environ.get("NTRKFUSION_REQUIRE_REPORT_TOOLS") == "1":
+            pytest.fail("pypdf missing; NTRKFUSION_REQUIRE_REPORT_TOOLS=1 forbids skipping")
+        pytest.skip("needs pypdf (pip install -e '.[test]')")
+    qc = json.loads((example / "results/etv6_ntrk3/qc.json").read_text())
+    pdf = tmp_path / "report.pdf"
+    browser(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+            (example / "results/etv6_ntrk3/report.html").as_uri())  # fmt: skip
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    assert len(pages) >= 2  # the header must repeat, so the test needs a second page
+    for number, text in enumerate(pages, 1):
+        assert "Sample etv6_ntrk3" in text and "POSITIVE" in text, number
+        assert qc["provenance"]["date"][:10] in text and f"ntrkfusion {qc['provenance']['pipeline']['version']}" in text
+        assert "MANE Select" in text, number  # the annotation
+
+
+def test_cohort_table_wraps_at_1400_px(example, tmp_path):
+    page = tmp_path / "cohort.html"
+    html = (example / "results/report.html").read_text()
+    long = "LOW_TUMOUR_CONTENT;DEGRADED_RNA;LOW_COVERAGE;LOW_LIBRARY_COMPLEXITY;LOW_MAPPING_QUALITY;NO_TARGET_READS"
+    html = html.replace('<td class="wrap"></td>', f'<td class="wrap">{long}</td>', 1)  # the longest flags
+    probe = "<script>document.body.dataset.overflow = document.documentElement.scrollWidth > window.innerWidth;</script>"
+    page.write_text(html.replace("</body>", probe + "</body>"))
+    dom = browser(tmp_path, "--window-size=1400,900", "--dump-dom", page.as_uri())
+    assert long in dom.stdout and 'data-overflow="false"' in dom.stdout
 
 
 def test_limitations_fit_the_assay():
-    from ntrkfusion.report.html import limitations
+    from ntrkfusion.report.words import limitations
 
     def qc(assay, result, untested=()):
         return {"assay": assay, "result": result, "qc_flags": [], "metrics": {"untested_regions": list(untested)}}
@@ -141,3 +208,82 @@ def test_limitations_fit_the_assay():
     assert "negative liquid biopsy does not exclude" in plasma and "does not bait 1 NTRK introns (NTRK2)" in plasma
     assert not any("liquid biopsy" in line for line in limitations(qc("cfdna", "POSITIVE")))
     assert not any("liquid biopsy" in line or "bait" in line for line in limitations(qc("rna", "NEGATIVE")))
+    degraded_rna = {"assay": "rna", "result": "INDETERMINATE", "qc_flags": ["DEGRADED_RNA"], "metrics": {}}
+    degraded_dna = dict(degraded_rna, assay="dna", qc_flags=["LOW_COVERAGE"])
+    assert "RNA-NGS" not in " ".join(limitations(degraded_rna))  # RNA is not orthogonal to an RNA test
+    assert "orthogonal test (RNA-NGS" in " ".join(limitations(degraded_dna))
+
+
+def test_headline_is_gene_level_and_numbers_read_as_numbers(example):
+    html = (example / "results/etv6_ntrk3/report.html").read_text()
+    headline = re.search(r'<p class="headline">(.*?)</p>', html).group(1)
+    assert headline == "ETV6::NTRK3 detected: ETV6 exon 5 :: NTRK3 exon 15, in frame, kinase domain retained"
+    assert "tumour content 60%" in html and "tumour content 60.0" not in html
+    for raw in ("in frame: true", "kinase domain kept: true", ".0 fragments", " 1 fragments", "exons 15–)"):
+        assert raw not in html, raw
+    assert "(3′, exons 15–20)" in html  # NTRK3's MANE transcript ends at exon 20
+    negative = (example / "results/negative_rna/report.html").read_text()
+    assert re.search(r'<p class="headline">No NTRK fusion detected</p>', negative)
+
+
+def test_metrics_show_the_verdicts_qc_made(example):
+    """A POSITIVE sample's NTRK3 3'/5' imbalance is its fusion, not a failure; the DV200 that made a
+    sample INDETERMINATE is shown, marked as deciding; each verdict is the one in qc.json."""
+    def rows(sample):
+        html = (example / f"results/{sample}/report.html").read_text()
+        table = re.search(r'<table class="sortable metrics">.*?</table>', html, re.S).group(0)
+        return {label: (cls, value) for cls, label, value in
+                re.findall(r'<tr class="([^"]*)"><td>([^<]+)</td><td class="meter">([^<]+)</td>', table)}  # fmt: skip
+
+    positive = rows("etv6_ntrk3")
+    assert positive["NTRK3 3′/5′ exon depth ratio"][0] == "explained"
+    assert not [label for label, (cls, _) in positive.items() if cls.startswith("fail")]
+    degraded = rows("degraded_negative")
+    assert degraded["DV200"] == ("fail decides", "15%")
+    qc = json.loads((example / "results/degraded_negative/qc.json").read_text())
+    assert [c["metric"] for c in qc["checks"] if c["decides"]] == ["dv200"]
+    assert len(degraded) == len(qc["checks"])
+
+
+def test_filtered_candidates_are_apart_and_in_words(example, tmp_path):
+    from ntrkfusion.calling import table as fusion_table
+    from ntrkfusion.report.html import sample_report
+
+    results = example / "results/etv6_ntrk3"
+    fusions = fusion_table.read(results / "fusions.parquet")
+    weak = fusions.iloc[0].copy()
+    weak["fusion"], weak["gene5"], weak["filters"], weak["classification"] = "QKI::NTRK2", "QKI", "low_support;no_split_read", "subthreshold"  # fmt: skip
+    weak["gene3"], weak["supporting_fragments"], weak["split_reads"] = "NTRK2", 1, 0
+
+    table = pd.concat([pd.DataFrame([weak]), fusions], ignore_index=True)  # the filtered one first
+    table.to_parquet(tmp_path / "fusions.parquet")
+    html = sample_report(results / "qc.json", tmp_path / "fusions.parquet", "GRCh38", tmp_path / "r.html")
+    sections = re.findall(r'<section class="fusion (\w+)">\s*<h3>([^:<]+::\w+)', html)
+    assert sections == [("passing", "ETV6::NTRK3"), ("filtered", "QKI::NTRK2")]
+    filtered = html[html.index('<section class="fusion filtered">'):]
+    assert "fewer distinct supporting fragments than required" in filtered and "1 fragment (0 split reads" in filtered
+    assert 'title="filter code: low_support"' in filtered  # the code stays, beside the words
+    assert "low_support;no_split_read" not in html
+
+
+def test_an_out_of_frame_join_draws_the_part_of_the_kinase_domain_it_keeps():
+    from ntrkfusion.report.diagram import fusion_svg
+
+    ann = load_annotation("GRCh38")
+    row = dict(fusion="ETV6::NTRK3", gene5="ETV6", gene3="NTRK3", exon5=5, exon3=16, breakpoint5="chr12:1",
+               breakpoint3="chr15:1", split_reads=3, discordant_pairs=2, supporting_fragments=5, in_frame=False,
+               kinase_domain_retained=False, vicc_name="x")  # fmt: skip
+    svg = fusion_svg(ann, row)
+    assert 'class="kinase partial"' in svg and "kinase domain (partly kept), out of frame" in svg
+    whole = fusion_svg(ann, dict(row, exon3=15, in_frame=True, kinase_domain_retained=True))
+    assert 'class="kinase"' in whole and "partly" not in whole
+
+
+def test_without_a_reference_an_unnamed_partner_says_what_would_name_it():
+
+    from ntrkfusion.qc.stage import _reference_hint
+
+    fusions = pd.DataFrame([dict(fusion="unknown::NTRK3", gene5="unknown", classification="subthreshold")])
+    assert "set `reference`" in _reference_hint(fusions, None)[0]
+    assert _reference_hint(fusions, "genome.fa") == []
+    assert _reference_hint(fusions.assign(classification="weak"), None) == []  # no bearing on the result

@@ -25,6 +25,7 @@ rule multiqc_content:
     """The results and QC metrics as a MultiQC custom-content section."""
     input:
         samples="results/samples.parquet",
+        run_info="results/run_info.json",
     output:
         tsv="results/multiqc/ntrkfusion_mqc.tsv",
     log:

@@ -10,6 +10,8 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..annotation import Annotation
+from ..loci import NTRK_GENES
+from . import words
 
 WIDTH, LEFT, RIGHT = 900, 20, 20
 ENV = Environment(loader=PackageLoader("ntrkfusion.report"), autoescape=select_autoescape(["html", "svg"]),
@@ -56,21 +58,33 @@ def fusion_svg(ann: Annotation, fusion: dict) -> str:
             boxes.append(Box(x, max(length * scale, 1.0), label, gene, f"{gene} exon {number}"))
             x += length * scale
     junction = LEFT + sum(n for _, n in five) * scale
-    kinase = _kinase(ann, fusion, scale, junction)
+    kinase = _kinase(ann, fusion, scale, junction, x)
+    support = (f"{words.count(fusion['supporting_fragments'], 'fragment')} ({words.count(fusion['split_reads'], 'split read')}, "
+               f"{words.count(fusion['discordant_pairs'], 'discordant pair')})")  # fmt: skip
+    status = f"{words.frame(fusion.get('in_frame'))} · {words.kinase(fusion.get('kinase_domain_retained'))}"
     return ENV.get_template("fusion.svg.j2").render(
         width=WIDTH, boxes=boxes, junction=junction, kinase=kinase, fusion=fusion, five_gene=fusion["gene5"],
+        last3=three[-1][0], support=support, status=status,
     )  # fmt: skip
 
 
-def _kinase(ann: Annotation, fusion: dict, scale: float, junction: float) -> dict | None:
-    """The kinase domain's position on the drawing (offsets within the 3' part's CDS)."""
-    if fusion["gene3"] not in ("NTRK1", "NTRK2", "NTRK3") or not fusion.get("kinase_domain_retained"):
+def _kinase(ann: Annotation, fusion: dict, scale: float, junction: float, end: float) -> dict | None:
+    """The part of the kinase domain the fused transcript keeps (offsets within the 3' part's
+    CDS), drawn whether or not the frame is kept; ``partial`` when the join cuts into it."""
+    if fusion["gene3"] not in NTRK_GENES:
         return None
     gene = fusion["gene3"]
     domain = ann.kinase_domain(gene)
     kept = ann.exon(gene, int(fusion["exon3"]))
     if pd.isna(kept["cds_offset"]):
         return None
-    before = domain.cds_start_offset - int(kept["cds_offset"])  # coding bases kept before the domain
-    width = domain.cds_end_offset - domain.cds_start_offset + 1
-    return dict(x=junction + before * scale, width=width * scale, name="kinase domain")
+    start = junction + (domain.cds_start_offset - int(kept["cds_offset"])) * scale  # coding bases before it
+    stop = junction + (domain.cds_end_offset - int(kept["cds_offset"]) + 1) * scale
+    if stop <= junction:
+        return None  # the join lies after the domain: none of it is kept
+    partial = start < junction
+    start, stop = max(start, junction), min(stop, end)
+    name = "kinase domain (partly kept)" if partial else "kinase domain"
+    if fusion.get("in_frame") is False:
+        name += ", out of frame"
+    return dict(x=start, width=stop - start, name=name, partial=partial)

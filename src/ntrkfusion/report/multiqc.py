@@ -1,27 +1,68 @@
-"""MultiQC custom content: the per-sample results and QC metrics as a table section."""
+"""MultiQC custom content: the per-sample results and QC metrics as a table section, with
+titles, descriptions, units and the result coloured (a MultiQC table-header config, written as
+the file's comment header; JSON is YAML, so no YAML writer is needed)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from ..io import atomic_write
 
-COLUMNS = ["result", "qc_flags", "best_fusion_name", "best_fusion_fragments", "tumour_content",
-           "median_fragment_length", "median_tin", "median_exon_depth", "duplicate_rate"]  # fmt: skip
-HEADER = """# id: 'ntrkfusion'
-# section_name: 'NTRK fusions (ntrkfusion)'
-# description: 'One result per sample (POSITIVE, NEGATIVE, INDETERMINATE), its QC flags, the best fusion and the QC metrics.'
-# format: 'tsv'
-# plot_type: 'table'
-"""
+RESULT_COLOURS = {"POSITIVE": "#f5b7b1", "INDETERMINATE": "#f9e79f", "NEGATIVE": "#abebc6"}
+# column -> MultiQC header; "percent": a fraction written as a percentage
+HEADERS = {
+    "result": {"title": "Result", "description": "POSITIVE, NEGATIVE or INDETERMINATE (qc.json reasons)",
+               "bgcols": RESULT_COLOURS},
+    "qc_flags": {"title": "QC flags", "description": "QC flags raised (none: empty)"},
+    "best_fusion": {"title": "Fusion", "description": "the qualifying fusion, gene level"},
+    "best_fusion_name": {"title": "Fusion (VICC)", "description": "the qualifying fusion, VICC transcript and exons",
+                         "hidden": True},
+    "best_fusion_fragments": {"title": "Fragments", "description": "distinct fragments supporting the fusion",
+                              "format": "{:,.0f}", "min": 0},
+    "tumour_content": {"title": "Tumour %", "description": "tumour content from the sample sheet", "suffix": "%",
+                       "format": "{:,.0f}", "min": 0, "max": 100},
+    "dv200": {"title": "DV200", "description": "RNA fragments over 200 nt, from the sample sheet (RNA)", "suffix": "%",
+              "format": "{:,.0f}", "min": 0, "max": 100},
+    "median_fragment_length": {"title": "Fragment length", "description": "median transcript-space fragment (RNA)",
+                               "suffix": " bp", "format": "{:,.0f}"},
+    "median_tin": {"title": "TIN", "description": "median transcript integrity number (RNA)", "format": "{:,.1f}",
+                   "min": 0, "max": 100},
+    "median_exon_depth": {"title": "NTRK depth", "description": "median unique depth over NTRK exons (DNA)",
+                          "suffix": "×", "format": "{:,.0f}"},
+    "duplicate_rate": {"title": "Duplicates", "description": "duplicate rate", "suffix": "%", "format": "{:,.1f}",
+                       "min": 0, "max": 100, "percent": True},
+}  # fmt: skip
 
 
-def multiqc_table(samples_parquet: str | Path, out: str | Path) -> pd.DataFrame:
+def multiqc_table(samples_parquet: str | Path, out: str | Path, run_info: str | Path | None = None) -> pd.DataFrame:
     """``out`` must end in _mqc.tsv for MultiQC to find it."""
     samples = pd.read_parquet(samples_parquet)
-    table = samples[["sample", *COLUMNS]].rename(columns={"sample": "Sample"})
-    text = HEADER + table.to_csv(sep="\t", index=False, lineterminator="\n", na_rep="")
+    table = samples[["sample", *HEADERS]].rename(columns={"sample": "Sample"})
+    for column, header in HEADERS.items():
+        if header.get("percent"):
+            table[column] = table[column] * 100
+    table["best_fusion_fragments"] = table["best_fusion_fragments"].astype("Int64")
+    headers = {c: {k: v for k, v in h.items() if k != "percent"} for c, h in HEADERS.items()}
+    config = {"id": "ntrkfusion", "section_name": "NTRK fusions (ntrkfusion)", "description": _description(run_info),
+              "plot_type": "table", "pconfig": {"id": "ntrkfusion_table", "title": "ntrkfusion: results",
+                                                "col1_header": "Sample"},
+              "headers": headers}  # fmt: skip
+    header = "".join(f"# {line}\n" for line in json.dumps(config, indent=1, ensure_ascii=False).splitlines())
+    text = header + table.to_csv(sep="\t", index=False, lineterminator="\n", na_rep="")
     atomic_write(out, text)
     return table
+
+
+def _description(run_info: str | Path | None) -> str:
+    words = "One result per sample (POSITIVE, NEGATIVE, INDETERMINATE), its QC flags, the fusion and the QC metrics."
+    if run_info is None:
+        return words
+    info = json.loads(Path(run_info).read_text())
+    git = info["pipeline"].get("git") or {}
+    commit = f", commit {git['commit'][:10]}" + (" (modified)" if git.get("modified") else "") if git else ""
+    builds = "; ".join(f"{b}: {a['source']}" for b, a in info["annotation"].items())
+    return (f"{words} ntrkfusion {info['pipeline']['version']}{commit}, run {info['date']}, "
+            f"settings digest {info['config_digest'][:12]}, annotation {builds}.")  # fmt: skip

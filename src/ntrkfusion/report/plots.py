@@ -9,6 +9,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from ..qc.flags import FAIL, PASS, WARN  # noqa: E402
+
 plt.rcParams.update({"svg.hashsalt": "ntrkfusion", "svg.fonttype": "none", "font.size": 9})
 NTRK = ("NTRK1", "NTRK2", "NTRK3")
 
@@ -68,14 +70,17 @@ def fragment_lengths(metrics: dict, minimum: float) -> str | None:
     return _svg(fig, "fragment-plot")
 
 
-def against_thresholds(rows: list[dict]) -> str | None:
-    """Each thresholded metric as a fraction of its threshold (1 = at the threshold)."""
-    rows = [r for r in rows if r.get("ratio") is not None]
+STATUS_COLOURS = {FAIL: "#c0392b", WARN: "#d68910", PASS: "#27ae60"}
+
+
+def against_thresholds(checks: list[dict]) -> str | None:
+    """Each thresholded metric (qc.json ``checks``) as a fraction of its threshold (1 = at it)."""
+    rows = [c for c in checks if c.get("ratio") is not None and c["status"] in STATUS_COLOURS]
     if not rows:
         return None
     fig, ax = plt.subplots(figsize=(5, 0.35 * len(rows) + 0.8))
-    ax.barh([r["name"] for r in rows], [r["ratio"] for r in rows],
-            color=["#c0392b" if r["fails"] else "#27ae60" for r in rows])  # fmt: skip
+    ax.barh([r["label"] for r in rows], [r["ratio"] for r in rows],
+            color=[STATUS_COLOURS[r["status"]] for r in rows])  # fmt: skip
     ax.axvline(1.0, color="#000", linestyle="--", linewidth=1)
     ax.set_xlabel("value / threshold (dashed: the threshold; red: fails)")
     ax.invert_yaxis()
