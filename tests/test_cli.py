@@ -66,7 +66,7 @@ def test_run_gives_one_samples_full_result_with_the_config(tmp_path, capsys):
     assert out.startswith("etv6_ntrk3: POSITIVE") and "tumour content 60% < 70%" in out
     folder = tmp_path / "out/etv6_ntrk3"
     assert {p.name for p in folder.iterdir()} >= {"bam_info.json", "evidence.parquet", "fusions.tsv", "qc.json",
-                                                  "report.html"}  # fmt: skip
+                                                  "supporting_reads.bam", "report.html"}  # fmt: skip
     assert main(["run", str(example / "etv6_ntrk3.bam"), "--assay", "rna", "--tumour-content", "150"]) == 1
     assert "column tumour_content: 150 is outside 0-100" in capsys.readouterr().err
 

@@ -64,7 +64,7 @@ def test_reports_are_deterministic(example, tmp_path):
 
 def test_reports_are_self_contained(example):
     for page in [example / "results/report.html", *sorted(example.glob("results/*/report.html"))]:
-        html = page.read_text()
+        html = re.sub(r"<script>.*?</script>", "", page.read_text(), flags=re.S)  # embedded code (igv.js) aside
         assert not re.search(r'(src|href)\s*=\s*"(https?:)?//', html), page  # nothing fetched at view time
         assert "<link" not in html and "<script src" not in html
 
@@ -287,3 +287,74 @@ def test_without_a_reference_an_unnamed_partner_says_what_would_name_it():
     assert "set `reference`" in _reference_hint(fusions, None)[0]
     assert _reference_hint(fusions, "genome.fa") == []
     assert _reference_hint(fusions.assign(classification="weak"), None) == []  # no bearing on the result
+
+
+def test_supporting_reads_bam_holds_the_candidates_reads(example):
+    """results/{sample}/supporting_reads.bam: exactly the reads of the supporting fragments of the
+    candidates with a bearing on the result, sorted and indexed; without a reference the report
+    says what setting one would add."""
+    import pysam
+
+    results = example / "results/etv6_ntrk3"
+    evidence = pd.read_parquet(results / "evidence.parquet")
+    expected = set(evidence.loc[evidence["candidate"] == 1, "read_name"])
+    with pysam.AlignmentFile(str(results / "supporting_reads.bam")) as bam:
+        records = list(bam.fetch())  # through the index
+        assert bam.header.to_dict()["HD"]["SO"] == "coordinate"
+    assert {r.query_name for r in records} == expected and len(expected) >= 32
+    positions = [(r.reference_id, r.reference_start) for r in records]
+    assert positions == sorted(positions)
+    assert any(r.is_supplementary for r in records)  # split reads keep both parts
+    html = (results / "report.html").read_text()
+    assert "Set `reference` (the genome FASTA) in the config to see the supporting reads" in html
+    negative = (example / "results/negative_rna/supporting_reads.bam")
+    assert pysam.AlignmentFile(str(negative)).count(until_eof=True) == 0  # nothing to show: empty, not absent
+
+
+@pytest.fixture(scope="module")
+def with_reference(tmp_path_factory) -> Path:
+    """The ETV6::NTRK3 example run with the simulator's reference (the genome its reads came from)."""
+    from ntrkfusion.simulate.cases import GENOME_GENES
+    from ntrkfusion.simulate.locus_genome import LocusGenome
+    from ntrkfusion.simulate.reference import write_reference
+
+    root = tmp_path_factory.mktemp("reads_view")
+    reference = write_reference(LocusGenome(load_annotation("GRCh38"), GENOME_GENES), root / "reference.fa.gz")
+    rows = [r for r in example_rows() if r[0] == "etv6_ntrk3"]
+    work = project(root / "run", rows, reference=reference)
+    out = snakemake(work)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return work
+
+
+READS_PROBE = """<script>
+window.readsView.then(function (browsers) {
+  document.body.dataset.probe = browsers.map(function (b) {
+    var tv = b.trackViews.find(function (t) { return t.track.type === "alignment"; });
+    return tv.viewports.map(function (vp) {
+      var f = vp.featureCache.features, reads = 0, c = vp.canvas, n = 0;
+      f.packedGroups.forEach(function (g) { g.rows.forEach(function (r) { reads += r.alignments.length; }); });
+      var px = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      for (var i = 0; i < px.length; i += 4) { if (px[i + 3] > 0 && Math.min(px[i], px[i + 1], px[i + 2]) < 240) n++; }
+      return vp.referenceFrame.chr + ":" + reads + ":" + n;
+    }).join(",");
+  }).join(";");
+});
+</script>"""
+
+
+def test_reads_view_draws_the_supporting_reads_at_both_breakpoints(with_reference, tmp_path):
+    """The igv.js panel opens on both breakpoints, offline, and draws the supporting reads there."""
+    html = (with_reference / "results/etv6_ntrk3/report.html").read_text()
+    assert html.count('<div class="igv-panel"') == 1 and "<script src" not in html
+    at = html.rindex("</body>")
+    page = tmp_path / "report.html"
+    page.write_text(html[:at] + READS_PROBE + html[at:])
+    run = browser(tmp_path, "--virtual-time-budget=30000", "--dump-dom", page.as_uri())
+    probe = re.search(r'data-probe="([^"]*)"', run.stdout)
+    assert probe, run.stderr[-2000:]
+    sides = [side.split(":") for side in probe.group(1).split(",")]
+    assert [chrom for chrom, _, _ in sides] == ["chr12", "chr15"]  # ETV6 and NTRK3
+    for chrom, reads, pixels in sides:
+        assert int(reads) >= 10 and int(pixels) > 5000, (chrom, reads, pixels)  # reads drawn, not a blank track
+    assert not console_errors(run)

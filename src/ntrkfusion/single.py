@@ -1,7 +1,7 @@
 """One sample from BAM to result without Snakemake: the workflow's stages, in its order.
 
 ``ntrkfusion run`` writes the same files as the workflow writes under ``results/{sample}/``
-(bam_info.json, evidence.parquet, fusions.parquet and .tsv, qc.json, report.html), using the
+(bam_info.json, evidence.parquet, fusions.parquet and .tsv, qc.json, supporting_reads.bam, report.html), using the
 same config file, so a sample run alone and a sample run in a cohort agree.
 """
 
@@ -33,7 +33,8 @@ def run_sample(sample: Sample, config: dict, out_dir: Path) -> SampleRun:
     info, _ = inspect_and_call(sample, annotation, config, files)
     annotation = annotation or info["build"]
     qc = conclude(sample, info, annotation, config, dict(qc=out / "qc.json", report=out / "report.html",
-                                                         fusions=files["parquet"], evidence=files["evidence"]))  # fmt: skip
+                                                         reads=out / "supporting_reads.bam", fusions=files["parquet"],
+                                                         evidence=files["evidence"]))  # fmt: skip
     logging.getLogger(__name__).info("%s: %s", sample.sample, qc["result"])
     return SampleRun(sample, out, qc)
 

@@ -1,11 +1,14 @@
 rule sample_result:
-    """Measure the material, raise QC flags, decide POSITIVE, NEGATIVE or INDETERMINATE, and draw
-    the sample's report: result, fusions to scale, QC against thresholds, limitations.
+    """Measure the material, raise QC flags, decide POSITIVE, NEGATIVE or INDETERMINATE, keep the
+    supporting reads, and draw the sample's report: result, fusions to scale, the reads at both
+    breakpoints, QC against thresholds, limitations.
     """
     input:
         unpack(qc_inputs),
     output:
         qc="results/{sample}/qc.json",
+        reads="results/{sample}/supporting_reads.bam",
+        reads_index="results/{sample}/supporting_reads.bam.bai",
         html=report(
             "results/{sample}/report.html",
             caption="../report/sample.rst",

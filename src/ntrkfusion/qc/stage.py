@@ -138,14 +138,21 @@ def background(fusions: pd.DataFrame, evidence_parquet: str | Path | None) -> di
 
 
 def conclude(sample: Sample, bam_info: dict, annotation: str, config: dict, files: dict) -> dict:
-    """A sample's second stage: QC, the result (``files["qc"]``) and the report drawn from
-    them (``files["report"]``), from the calling stage's ``files["fusions"]`` and ``["evidence"]``."""
+    """A sample's second stage: QC, the result (``files["qc"]``), the supporting reads
+    (``files["reads"]``, optional) and the report drawn from them (``files["report"]``), from the
+    calling stage's ``files["fusions"]`` and ``["evidence"]``."""
     from ..report.html import sample_report
+    from ..report.reads import write_supporting_reads
 
-    record = sample_qc(sample, bam_info, annotation, files["fusions"], config,
-                       reference=config.get("reference") or None, evidence_parquet=files["evidence"])  # fmt: skip
+    reference = config.get("reference") or None
+    record = sample_qc(sample, bam_info, annotation, files["fusions"], config, reference=reference,
+                       evidence_parquet=files["evidence"])  # fmt: skip
     write_json(record, files["qc"])
-    sample_report(files["qc"], files["fusions"], annotation, files["report"], settings_from_config(config))
+    if files.get("reads"):
+        write_supporting_reads(bam_info["bam"], bam_info["index"], reference, files["evidence"],
+                               fusion_table.read(files["fusions"]), files["reads"])  # fmt: skip
+    sample_report(files["qc"], files["fusions"], annotation, files["report"], settings_from_config(config),
+                  reads=files.get("reads"), reference=reference)  # fmt: skip
     return record
 
 

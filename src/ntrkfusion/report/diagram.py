@@ -14,7 +14,7 @@ from ..loci import NTRK_GENES
 from . import words
 
 WIDTH, LEFT, RIGHT = 900, 20, 20
-ENV = Environment(loader=PackageLoader("ntrkfusion.report"), autoescape=select_autoescape(["html", "svg"]),
+ENV = Environment(loader=PackageLoader("ntrkfusion.report"), autoescape=select_autoescape(["html.j2", "svg.j2"]),
                   keep_trailing_newline=True)  # fmt: skip
 
 

@@ -16,16 +16,20 @@ from ..io import atomic_write
 from ..qc.flags import QCSettings
 from ..calling.naming import UNKNOWN
 from . import plots, words
+from . import reads as reads_module
 from .diagram import ENV, fusion_svg
 
 
 def sample_report(qc_json: str | Path, fusions_parquet: str | Path, annotation: str, out: str | Path,
-                  settings: QCSettings | None = None) -> str:  # fmt: skip
+                  settings: QCSettings | None = None, reads: str | Path | None = None,
+                  reference: str | None = None) -> str:  # fmt: skip
     """The sign-out report of one sample.  Every verdict it shows (result, flags, each metric
-    against its threshold) is read from qc.json; the report only words and draws it."""
+    against its threshold) is read from qc.json; the report only words and draws it.  With the
+    supporting ``reads`` (a BAM) and a ``reference``, it embeds the reads view."""
     qc = json.loads(Path(qc_json).read_text())
     ann = load_annotation(annotation)
-    fusions = [_fusion(ann, row) for row in fusion_table.read(fusions_parquet).to_dict("records")]
+    table = fusion_table.read(fusions_parquet)
+    fusions = [_fusion(ann, row) for row in table.to_dict("records")]
     fusions.sort(key=lambda f: bool(f["filters"]))  # passing candidates first, set-aside ones below (stable)
     best = next((f for f in fusions if f["fusion"] == qc.get("best_fusion") and not f["filters"]), None)
     settings = settings or QCSettings()
@@ -39,10 +43,24 @@ def sample_report(qc_json: str | Path, fusions_parquet: str | Path, annotation: 
         qc=qc, fusions=fusions, checks=checks, plots=[f for f in figures if f], headline=words.headline(qc, best),
         limitations=words.limitations(qc), version=__version__, build=qc.get("build", ""),
         date=(provenance.get("date") or "")[:10], annotation=(provenance.get("annotation") or {}).get("source") or "",
-        reference_hint=words.reference_hint(qc, fusions), words=words,
+        reference_hint=words.reference_hint(qc, fusions), words=words, **reads_view(table, reads, reference),
     )  # fmt: skip
     atomic_write(out, html)
     return html
+
+
+def reads_view(fusions: pd.DataFrame, reads: str | Path | None, reference: str | None) -> dict:
+    """What the template needs for the reads view: the panels and igv.js, or why there are none."""
+    if not len(reads_module.shown(fusions)):
+        return dict(reads_views=[], igv_js=None, reads_note=None)
+    if not reference:
+        note = ("Set `reference` (the genome FASTA) in the config to see the supporting reads at both breakpoints "
+                "here; they are kept in supporting_reads.bam (open it in IGV).")  # fmt: skip
+        return dict(reads_views=[], igv_js=None, reads_note=note)
+    js = reads_module.igv_js()
+    if js is None or reads is None:
+        return dict(reads_views=[], igv_js=None, reads_note="The reads view needs igv.js (the igv-notebook package).")
+    return dict(reads_views=reads_module.views(reads, reference, fusions), igv_js=js, reads_note=None)
 
 
 def _fusion(ann, row: dict) -> dict:
