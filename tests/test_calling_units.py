@@ -145,3 +145,43 @@ def test_filters_name_reciprocal_and_readthrough(gene5, exon5, gene3, exon3, exp
     found = apply(row, ANN, "rna", FilterSettings())
     assert FILTERS[expected] in found
     assert FILTERS[expected].kind == (Kind.ARTEFACT if expected == "readthrough" else Kind.BIOLOGY)
+
+
+def test_wild_type_fragments_run_through_the_junction_contiguously_or_spliced(bam_factory):
+    """One small BAM, one read per case: only reads that run through the junction as the
+    unrearranged gene does count, once per fragment."""
+    import pysam
+
+    from ntrkfusion.calling.wildtype import runs_through, wild_type_fragments
+
+    b = 1000  # the junction, 0-based between bases 999 and 1000 (1-based 1000 | 1001)
+    reads = [
+        Read("through", "chr1", 951, "100M"),  # contiguous, 50 bases each side
+        Read("through", "chr1", 961, "80M", flag=0x80),  # its mate, the same fragment
+        Read("spliced_out", "chr1", 951, "50M500N50M"),  # exon end at the junction, spliced on
+        Read("spliced_in", "chr1", 401, "50M550N50M"),  # spliced in to the junction
+        Read("clipped", "chr1", 951, "50M50S"),  # a fusion read: ends at the junction
+        Read("split", "chr1", 951, "100M", tags={"SA": "chr15,87940753,+,50S50M,60,0;"}),
+        Read("duplicate", "chr1", 951, "100M", flag=0x400),
+        Read("short_anchor", "chr1", 995, "100M"),  # 5 bases before the junction
+        Read("ambiguous", "chr1", 951, "100M", mapq=3),
+        Read("skips_the_exon", "chr1", 901, "50M300N50M"),  # spliced over the junction's exon
+    ]
+    bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
+    assert wild_type_fragments(bam, "chr1", b, min_mapq=10) == 3  # through, spliced_out, spliced_in
+    assert runs_through([(990, 1000), (1500, 1520)], b) and not runs_through([(990, 1000)], b)
+    assert not runs_through([(995, 1000), (1500, 1520)], b)  # 5-base anchor
+
+
+def test_dna_fusion_fraction_is_about_half_the_tumour_content():
+    """The example DNA TPM3::NTRK1 at 20 % tumour content: a heterozygous rearrangement in a
+    fifth of the cells is about 10 % of the NTRK1 alleles."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "resources/example"
+    fusions = call_sample(example / "dna_tpm3_ntrk1_20.bam", "dna_tpm3_ntrk1_20", "dna", load_annotation("GRCh38")).fusions
+    best = fusions.iloc[0]
+    assert best["fusion"] == "TPM3::NTRK1" and best["wild_type_fragments3"] > 100
+    assert 0.05 <= best["fusion_fraction"] <= 0.2
+    assert best["fusion_fraction"] == pytest.approx(
+        best["supporting_fragments"] / (best["supporting_fragments"] + best["wild_type_fragments3"]), abs=1e-4)

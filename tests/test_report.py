@@ -222,6 +222,9 @@ def test_headline_is_gene_level_and_numbers_read_as_numbers(example):
     for raw in ("in frame: true", "kinase domain kept: true", ".0 fragments", " 1 fragments", "exons 15–)"):
         assert raw not in html, raw
     assert "(3′, exons 15–20)" in html  # NTRK3's MANE transcript ends at exon 20
+    row = pd.read_parquet(example / "results/etv6_ntrk3/fusions.parquet").iloc[0]
+    assert (f"fusion fraction {100 * row['fusion_fraction']:.0f}% (wild-type {row['wild_type_fragments5']} · "
+            f"{row['wild_type_fragments3']} fragments") in html  # fmt: skip
     negative = (example / "results/negative_rna/report.html").read_text()
     assert re.search(r'<p class="headline">No NTRK fusion detected</p>', negative)
 

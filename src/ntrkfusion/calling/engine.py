@@ -33,6 +33,7 @@ from .naming import NO_GENE, UNKNOWN
 from .pon import PanelOfNormals
 from .splicing import consensus_boundaries, set_aside_same_gene, set_aside_spliced_clips, shifted_clip
 from .table import to_frame
+from .wildtype import add_wild_type
 
 
 @dataclass
@@ -102,6 +103,7 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
     rows = [_row(cand, sample, assay, ann, clusterer, settings.filters,
                  pon is not None and pon.matches(cand, window)) for cand in candidates]  # fmt: skip
     rows, candidates = _without_minor_clusters(rows, candidates, settings.filters)
+    add_wild_type(rows, bam_path, reference, settings.filters.min_mapq)
     fusions = to_frame(rows)
     _number_candidates(fusions, candidates)
     return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"), loci)

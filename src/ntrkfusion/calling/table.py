@@ -55,6 +55,10 @@ FUSION_SCHEMA = pa.schema(
         ("direction3", pa.string()),
         ("strand3", pa.string()),
         ("sv_type", pa.string()),
+        # reads that run through each breakpoint unfused, and the fusion's share (calling/wildtype.py)
+        ("wild_type_fragments5", pa.int32()),
+        ("wild_type_fragments3", pa.int32()),
+        ("fusion_fraction", pa.float64()),
     ]
 )
 COLUMNS = FUSION_SCHEMA.names
