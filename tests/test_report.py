@@ -361,3 +361,43 @@ def test_reads_view_draws_the_supporting_reads_at_both_breakpoints(with_referenc
     for chrom, reads, pixels in sides:
         assert int(reads) >= 10 and int(pixels) > 5000, (chrom, reads, pixels)  # reads drawn, not a blank track
     assert not console_errors(run)
+
+
+def test_with_a_reference_the_junction_sequence_is_the_one_the_reads_cross(with_reference):
+    """junction_sequence comes from the annotation and the reference; the supporting split reads
+    carry it (or its reverse complement) across the junction.  The peptide reads on in frame."""
+    import pysam
+
+    from ntrkfusion.sequence import revcomp
+
+    row = pd.read_parquet(with_reference / "results/etv6_ntrk3/fusions.parquet").iloc[0]
+    five, three = row["junction_sequence"].split("|")
+    assert len(five) == len(three) == 30
+    window = five[-20:] + three[:20]
+    with pysam.AlignmentFile(str(with_reference / "results/etv6_ntrk3/supporting_reads.bam")) as bam:
+        carrying = {r.query_name for r in bam.fetch() if r.query_sequence
+                    and (window in r.query_sequence or revcomp(window) in r.query_sequence)}  # fmt: skip
+    assert len(carrying) >= 5
+    head, tail = row["peptide_sequence"].split("|")
+    assert len(head) == 10 and len(tail) >= 10 and tail == tail.upper()  # in frame: upper case
+    html = (with_reference / "results/etv6_ntrk3/report.html").read_text()
+    assert row["peptide_sequence"] in html and row["junction_sequence"] in html
+
+
+def test_translation_and_an_out_of_frame_peptide(with_reference):
+    import pysam
+
+    from ntrkfusion.calling.fused_sequence import fused_sequences, translate
+
+    assert translate("ATGGCCTAAGG") == "MA*"  # whole codons only
+    assert translate("ATGNNN") == "MX"
+    ann = load_annotation("GRCh38")
+    with pysam.FastaFile(str(with_reference.parent / "reference.fa.gz")) as fasta:
+        e15 = fused_sequences(ann, fasta, dict(gene5="ETV6", gene3="NTRK3", exon5=5, exon3=15, in_frame=True))
+        e16 = fused_sequences(ann, fasta, dict(gene5="ETV6", gene3="NTRK3", exon5=5, exon3=16, in_frame=False))
+        none = fused_sequences(ann, fasta, dict(gene5="ETV6", gene3="NTRK3", exon5=None, exon3=15))
+    assert e15["junction_sequence"].split("|")[0] == e16["junction_sequence"].split("|")[0]  # the same ETV6 end
+    assert e15["peptide_sequence"].split("|")[0] == e16["peptide_sequence"].split("|")[0]
+    tail = e16["peptide_sequence"].split("|")[1]
+    assert tail == tail.lower() and tail != e15["peptide_sequence"].split("|")[1].lower()
+    assert none == {"junction_sequence": None, "peptide_sequence": None}

@@ -27,6 +27,7 @@ from .cluster import Candidate, ClusterSettings, Clusterer, loci
 from .unaligned import place_unaligned
 from .molecules import UmiReader, count_fragments, umi_reader
 from .describe import describe
+from .fused_sequence import add_fused_sequences
 from .evidence import EVIDENCE_COLUMNS, Evidence, LocusReads, SetAside, add_mate_mapq, extract, partner_clips
 from .junctions import Side
 from .naming import NO_GENE, UNKNOWN
@@ -104,6 +105,7 @@ def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, 
                  pon is not None and pon.matches(cand, window)) for cand in candidates]  # fmt: skip
     rows, candidates = _without_minor_clusters(rows, candidates, settings.filters)
     add_wild_type(rows, bam_path, reference, settings.filters.min_mapq)
+    add_fused_sequences(rows, ann, reference)
     fusions = to_frame(rows)
     _number_candidates(fusions, candidates)
     return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"), loci)

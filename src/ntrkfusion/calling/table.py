@@ -59,6 +59,9 @@ FUSION_SCHEMA = pa.schema(
         ("wild_type_fragments5", pa.int32()),
         ("wild_type_fragments3", pa.int32()),
         ("fusion_fraction", pa.float64()),
+        # with a reference: the fused transcript and peptide across the junction (calling/fused_sequence.py)
+        ("junction_sequence", pa.string()),
+        ("peptide_sequence", pa.string()),
     ]
 )
 COLUMNS = FUSION_SCHEMA.names
