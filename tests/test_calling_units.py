@@ -185,3 +185,16 @@ def test_dna_fusion_fraction_is_about_half_the_tumour_content():
     assert 0.05 <= best["fusion_fraction"] <= 0.2
     assert best["fusion_fraction"] == pytest.approx(
         best["supporting_fragments"] / (best["supporting_fragments"] + best["wild_type_fragments3"]), abs=1e-4)
+
+
+def test_a_fusion_table_from_an_older_version_reads_with_the_new_columns_empty(tmp_path):
+    """Results written before a column was added still make a report (and the settings digest,
+    which holds the table layout, re-runs the calling stage after an upgrade)."""
+    from ntrkfusion.calling import table
+    from ntrkfusion.provenance import stage_settings
+
+    old = pd.DataFrame([{c: None for c in table.COLUMNS[:30]}])
+    old.to_parquet(tmp_path / "old.parquet")
+    back = table.read(tmp_path / "old.parquet")
+    assert set(table.COLUMNS) <= set(back.columns) and back["fusion_fraction"].isna().all()
+    assert "fusion_columns" in stage_settings({}, "calling") and "pipeline_version" in stage_settings({}, "result")

@@ -363,6 +363,18 @@ def test_reads_view_draws_the_supporting_reads_at_both_breakpoints(with_referenc
     assert not console_errors(run)
 
 
+def test_printed_reads_view_has_a_page_of_its_own(with_reference, tmp_path):
+    import pypdf
+
+    pdf = tmp_path / "report.pdf"
+    browser(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", "--virtual-time-budget=15000",
+            (with_reference / "results/etv6_ntrk3/report.html").as_uri())  # fmt: skip
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    reads = [i for i, text in enumerate(pages) if "Supporting reads" in text]
+    assert len(reads) == 1 and "Quality metrics" not in pages[reads[0]] and "Fusions" not in pages[reads[0]]
+    assert "Sample etv6_ntrk3" in pages[reads[0]]
+
+
 def test_with_a_reference_the_junction_sequence_is_the_one_the_reads_cross(with_reference):
     """junction_sequence comes from the annotation and the reference; the supporting split reads
     carry it (or its reverse complement) across the junction.  The peptide reads on in frame."""

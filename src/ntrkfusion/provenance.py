@@ -28,8 +28,12 @@ FILE_KEYS = ("reference", "annotation_gtf", "panel_of_normals", "housekeeping_ge
 
 
 def stage_settings(config: dict, stage: str) -> dict:
-    """The settings one stage reads, with the fingerprints of the files they name."""
-    out = {}
+    """The settings one stage reads, with the fingerprints of the files they name, and the
+    pipeline's version and table layout (an upgrade re-runs what it computed differently)."""
+    from . import __version__
+    from .calling.table import COLUMNS
+
+    out = {"pipeline_version": __version__, "fusion_columns": hashlib.sha256(" ".join(COLUMNS).encode()).hexdigest()[:12]}
     for key in STAGE_KEYS[stage]:
         section, _, sub = key.partition(".")
         value = config.get(section)

@@ -103,4 +103,7 @@ def tsv_text(table: pa.Table) -> str:
 
 
 def read(parquet: str | Path) -> pd.DataFrame:
-    return pq.read_table(parquet).to_pandas()
+    """A fusion table; columns a table written by an older version lacks are empty."""
+    frame = pq.read_table(parquet).to_pandas()
+    missing = [c for c in COLUMNS if c not in frame.columns]
+    return frame.assign(**{c: None for c in missing}) if missing else frame
