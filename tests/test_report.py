@@ -92,6 +92,8 @@ def test_cohort_report_has_one_row_per_sample(example):
     assert rows == list(samples["sample"])
     assert "3 POSITIVE" in html and "1 INDETERMINATE" in html and "1 NEGATIVE" in html
     assert "genome GRCh38" in html and "genome ·" not in html  # the footer names the build
+    run = json.loads((example / "results/run_info.json").read_text())
+    assert f"settings digest {run['config_digest'][:16]}" in html and f"Run {run['date']}" in html
 
 
 def test_multiqc_finds_our_section(example, tmp_path):
@@ -413,3 +415,12 @@ def test_translation_and_an_out_of_frame_peptide(with_reference):
     tail = e16["peptide_sequence"].split("|")[1]
     assert tail == tail.lower() and tail != e15["peptide_sequence"].split("|")[1].lower()
     assert none == {"junction_sequence": None, "peptide_sequence": None}
+
+
+def test_sample_report_says_what_it_was_computed_with(example):
+    qc = json.loads((example / "results/etv6_ntrk3/qc.json").read_text())
+    html = (example / "results/etv6_ntrk3/report.html").read_text()
+    block = html[html.index("<h2>Provenance</h2>"):]
+    assert f"ntrkfusion {__version__}" in block and qc["provenance"]["config_digest"][:16] in block
+    assert qc["provenance"]["date"] in block and qc["inputs"]["fingerprint"]["alignments"] in block
+    assert "MANE Select" in block and "GRCh38" in block

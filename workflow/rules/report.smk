@@ -2,6 +2,7 @@ rule cohort_report:
     """One page with every sample's result, sortable."""
     input:
         samples="results/samples.parquet",
+        run_info="results/run_info.json",
     output:
         html=report(
             "results/report.html",

@@ -75,9 +75,11 @@ def _fusion(ann, row: dict) -> dict:
     return row
 
 
-def cohort_report(samples_parquet: str | Path, out: str | Path) -> str:
-    """One page with every sample's result, linking to each sample's report."""
+def cohort_report(samples_parquet: str | Path, out: str | Path, run_info: str | Path | None = None) -> str:
+    """One page with every sample's result, linking to each sample's report; with the run's
+    ``run_info`` (results/run_info.json), what the run was."""
     samples = pd.read_parquet(samples_parquet)
+    run = json.loads(Path(run_info).read_text()) if run_info else None
     rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in samples.to_dict("records")]
     counts = Counter(r["result"] for r in rows)
     html = ENV.get_template("cohort.html.j2").render(
@@ -85,6 +87,7 @@ def cohort_report(samples_parquet: str | Path, out: str | Path) -> str:
         version=__version__, build=", ".join(sorted({r["build"] for r in rows if r["build"]})),
         links={r["sample"]: f"{r['sample']}/report.html" for r in rows},
         zip_ids={r["sample"]: snakemake_report_id(f"results/{r['sample']}/report.html") for r in rows},
+        run=run, date=(run or {}).get("date", "")[:10],
     )  # fmt: skip
     atomic_write(out, html)
     return html
