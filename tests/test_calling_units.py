@@ -198,3 +198,16 @@ def test_a_fusion_table_from_an_older_version_reads_with_the_new_columns_empty(t
     back = table.read(tmp_path / "old.parquet")
     assert set(table.COLUMNS) <= set(back.columns) and back["fusion_fraction"].isna().all()
     assert "fusion_columns" in stage_settings({}, "calling") and "pipeline_version" in stage_settings({}, "result")
+
+
+def test_wild_type_is_counted_whatever_the_bams_contig_names(bam_factory):
+    """Candidate rows name contigs chr-prefixed; a BAM may say `1`: the count must not vanish."""
+    from ntrkfusion.calling.wildtype import add_wild_type
+
+    reads = [Read(f"r{i}", "chr1", 951, "100M") for i in range(4)]
+    row = dict(gene5="TPM3", gene3="NTRK1", supporting_fragments=4, chrom5="chr1", pos5=1000, direction5="downstream",
+               chrom3="chr1", pos3=1001, direction3="upstream")  # fmt: skip
+    for prefix in (True, False):
+        rows = [dict(row)]
+        add_wild_type(rows, bam_factory(f"p{prefix}.bam", reads=reads, chr_prefix=prefix), None, 10)
+        assert (rows[0]["wild_type_fragments5"], rows[0]["wild_type_fragments3"], rows[0]["fusion_fraction"]) == (4, 4, 0.5)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pysam
 
+from ..genome import ContigNames, canonical_contig
 from ..loci import NTRK_GENES
 from .describe import DOWNSTREAM
 
@@ -64,11 +65,12 @@ def add_wild_type(rows: list[dict], bam_path: str | Path, reference: str | None,
     """Add ``wild_type_fragments5``, ``wild_type_fragments3`` and ``fusion_fraction`` to each
     candidate row (None where a side is imprecise or its contig is not in the BAM)."""
     with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
-        contigs = set(bam.references)
+        contigs = ContigNames(tuple(bam.references))
         for row in rows:
             for side in ("5", "3"):
                 chrom, pos, direction = row.get(f"chrom{side}"), row.get(f"pos{side}"), row.get(f"direction{side}")
-                precise = chrom in contigs and pos is not None and not pd.isna(pos) and isinstance(direction, str)
+                chrom = contigs.to_bam(canonical_contig(chrom)) if isinstance(chrom, str) else None  # the BAM's name
+                precise = chrom is not None and pos is not None and not pd.isna(pos) and isinstance(direction, str)
                 row[f"wild_type_fragments{side}"] = (
                     wild_type_fragments(bam, chrom, boundary(int(pos), direction), min_mapq) if precise else None
                 )

@@ -25,6 +25,7 @@ import pandas as pd
 import pysam
 
 from ..calling.filters import CONCERNS, Class
+from ..genome import ContigNames, canonical_contig
 
 MAX_VIEWS = 3  # candidates drawn: the qualifying ones first, then the concerns, by support
 MAX_FRAGMENTS = 100  # supporting fragments kept per candidate (the first by name: deterministic)
@@ -102,14 +103,19 @@ def views(supporting_bam: str | Path, reference: str, fusions: pd.DataFrame) -> 
     """One igv.js configuration per shown candidate: both breakpoints, the reference around
     them and the supporting reads."""
     reads = data_uri(Path(supporting_bam).read_bytes())
+    with pysam.AlignmentFile(str(supporting_bam)) as bam:
+        in_bam = ContigNames(tuple(bam.references))  # the view names contigs as the BAM does
     out = []
     with pysam.FastaFile(reference) as fasta:
+        in_fasta = ContigNames(tuple(fasta.references))
         for row in shown(fusions).to_dict("records"):
             sides = [(row[f"chrom{s}"], row[f"pos{s}"]) for s in ("5", "3")]
-            sides = [(c, int(p)) for c, p in sides if isinstance(c, str) and c and not pd.isna(p)]
-            if not sides or any(c not in fasta.references for c, _ in sides):
+            sides = [(canonical_contig(c), int(p)) for c, p in sides if isinstance(c, str) and c and not pd.isna(p)]
+            names = [(in_bam.to_bam(c), in_fasta.to_bam(c), p) for c, p in sides]
+            if not names or any(b is None or f is None for b, f, _ in names):
                 continue
-            fa = "".join(_slice(fasta, c, p) for c, p in sides)
+            fa = "".join(_slice(fasta, f, b, p) for b, f, p in names)
+            sides = [(b, p) for b, _, p in names]
             config = {
                 "reference": {"id": "slices", "name": "reference around the breakpoints", "indexed": False,
                               "fastaURL": data_uri(gzip.compress(fa.encode(), mtime=0))},
@@ -123,7 +129,9 @@ def views(supporting_bam: str | Path, reference: str, fusions: pd.DataFrame) -> 
     return out
 
 
-def _slice(fasta: pysam.FastaFile, chrom: str, pos: int) -> str:
-    start, end = max(1, pos - FLANK), min(fasta.get_reference_length(chrom), pos + FLANK)
-    seq = fasta.fetch(chrom, start - 1, end)
-    return f">{chrom}:{start}-{end} @len={fasta.get_reference_length(chrom)}\n{seq}\n"
+def _slice(fasta: pysam.FastaFile, contig: str, name: str, pos: int) -> str:
+    """The reference around ``pos`` of the FASTA's ``contig``, named ``name`` (the BAM's name)."""
+    length = fasta.get_reference_length(contig)
+    start, end = max(1, pos - FLANK), min(length, pos + FLANK)
+    seq = fasta.fetch(contig, start - 1, end)
+    return f">{name}:{start}-{end} @len={length}\n{seq}\n"
