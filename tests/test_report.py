@@ -16,6 +16,7 @@ import pytest
 
 from ntrkfusion import __version__
 from ntrkfusion.annotation import load_annotation
+from ntrkfusion.testing import Read
 
 from .test_workflow import example_rows, project, snakemake
 
@@ -424,3 +425,27 @@ def test_sample_report_says_what_it_was_computed_with(example):
     assert f"ntrkfusion {__version__}" in block and qc["provenance"]["config_digest"][:16] in block
     assert qc["provenance"]["date"] in block and qc["inputs"]["fingerprint"]["alignments"] in block
     assert "MANE Select" in block and "GRCh38" in block
+
+
+def test_reads_view_names_contigs_as_the_bam_does(bam_factory, tmp_path):
+    """A BAM that names chromosome 1 `1` and a FASTA that names it `chr1`: the view's loci and
+    reference slices take the BAM's names (igv.js matches reads to the reference by name)."""
+    import base64
+    import gzip
+
+    import pysam
+
+    from ntrkfusion.report.reads import views
+
+    fasta = tmp_path / "genome.fa"
+    fasta.write_text(">chr1\n" + "ACGT" * 1000 + "\n")
+    pysam.faidx(str(fasta))
+    bam = bam_factory("chrless.bam", reads=[Read("r", "chr1", 900, "100M")], chr_prefix=False,
+                      contigs={"chr1": 4000})  # fmt: skip
+    fusions = pd.DataFrame([dict(fusion="TPM3::NTRK1", classification="qualifying", supporting_fragments=5, candidate=1,
+                                 chrom5="chr1", pos5=1000, chrom3="chr1", pos3=3000)])  # fmt: skip
+    [view] = views(bam, str(fasta), fusions)
+    config = json.loads(view["config"])
+    assert config["locus"] == ["1:925-1075", "1:2925-3075"]
+    slices = gzip.decompress(base64.b64decode(config["reference"]["fastaURL"].split(",", 1)[1])).decode()
+    assert slices.startswith(">1:1-2000 @len=4000\n") and ">1:2000-4000 @len=4000" in slices
