@@ -90,6 +90,7 @@ class Class(StrEnum):
 
 
 CONCERNS = (Class.SUBTHRESHOLD, Class.UNCERTAIN_REARRANGEMENT, Class.AMBIGUOUS_MAPPING)
+BEARING = (Class.QUALIFYING, *CONCERNS)  # the classes with a bearing on the sample result
 
 
 @dataclass(frozen=True)

@@ -193,8 +193,13 @@ def qc_flags(assay: str, metrics: dict, tumour_content: float | None, dv200: flo
              ntrk_reads: int, s: QCSettings, umis: bool = False) -> dict[str, list[str]]:  # fmt: skip
     """Flag -> reasons (only raised flags), from the checks that fail; warnings that raise no
     flag go under "WARN".  ``umis``: the library has UMIs (its duplicate rate is then by design)."""
+    return flags_from(checks(assay, metrics, tumour_content, dv200, ntrk_reads, s, umis), assay, metrics)
+
+
+def flags_from(decided: list[Check], assay: str, metrics: dict) -> dict[str, list[str]]:
+    """The flags (flag -> reasons) the checks raise, and the NTRK introns a DNA panel leaves untested."""
     flags: dict[str, list[str]] = {}
-    for c in checks(assay, metrics, tumour_content, dv200, ntrk_reads, s, umis):
+    for c in decided:
         if c.status in (FAIL, WARN) and c.flag:
             flags.setdefault(c.flag, []).append(c.reason)
     if assay != RNA and metrics.get("untested_regions"):

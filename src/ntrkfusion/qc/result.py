@@ -29,7 +29,7 @@ def decide(fusions: pd.DataFrame, flags: dict[str, list[str]], metrics: dict, as
     qualifying = fusions[fusions["classification"] == Class.QUALIFYING]
     if len(qualifying):
         best = qualifying.iloc[0]
-        reasons = [f"{best['vicc_name']} detected ({_fragments(best['supporting_fragments'])})"]
+        reasons = [f"{best['vicc_name']} detected ({count(best['supporting_fragments'], 'fragment')})"]
         return "POSITIVE", reasons + _flag_reasons(flags)
     reasons, indeterminate = ["no NTRK fusion detected"], False
     concerns = fusions[fusions["classification"].isin([str(c) for c in CONCERNS])]
@@ -51,7 +51,7 @@ def decide(fusions: pd.DataFrame, flags: dict[str, list[str]], metrics: dict, as
 def _concern(row) -> str:
     """One candidate that makes a no-call INDETERMINATE, in words."""
     why = "; ".join(f.words for f in parse(row.filters))
-    support = _fragments(row.supporting_fragments)
+    support = count(row.supporting_fragments, "fragment")
     if row.classification == Class.SUBTHRESHOLD:
         return f"sub-threshold evidence for {row.fusion} ({support}, {row.required_fragments} needed; {why})"
     if row.classification == Class.AMBIGUOUS_MAPPING:
@@ -59,9 +59,10 @@ def _concern(row) -> str:
     return f"NTRK rearrangement that is not a qualifying fusion: {row.fusion} ({support}; {why})"
 
 
-def _fragments(n) -> str:
+def count(n, thing: str) -> str:
+    """'1 fragment', '27 fragments' (integers, never '27.0')."""
     n = int(n)
-    return f"{n} fragment" + ("" if n == 1 else "s")
+    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def _flag_reasons(flags: dict[str, list[str]]) -> list[str]:

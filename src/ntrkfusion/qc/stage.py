@@ -16,7 +16,7 @@ from ..annotation import load_annotation
 from ..assays import CFDNA
 from ..config import control_genes, for_sample, with_defaults
 from ..calling import table as fusion_table
-from ..calling.filters import CONCERNS, Class
+from ..calling.filters import BEARING, Class
 from ..calling.naming import UNKNOWN
 from ..calling.molecules import umi_reader
 from ..genome import ContigNames
@@ -24,7 +24,7 @@ from ..io import atomic_write, write_json, write_parquet
 from ..loci import NTRK_GENES
 from ..samplesheet import Sample
 from .dna import dna_metrics
-from .flags import ALL_FLAGS, QCSettings, checks, qc_flags
+from .flags import ALL_FLAGS, QCSettings, checks, flags_from
 from .result import decide, deciding
 from .rna import rna_metrics
 
@@ -74,12 +74,12 @@ def sample_qc(sample: Sample, bam_info: dict, annotation: str, fusions_parquet: 
     ntrk_reads = sum(int(bam_info[f"{g}_reads"]) for g in NTRK_GENES)
     low_mapq = sum(int(bam_info.get(f"{g}_low_mapq_reads", 0)) for g in NTRK_GENES)
     metrics["ntrk_low_mapq_fraction"] = low_mapq / ntrk_reads if ntrk_reads else None
-    flags = qc_flags(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s, umi is not None)
     fusions = fusion_table.read(fusions_parquet)
-    result, reasons = decide(fusions, flags, metrics, sample.assay, s)
     passing = fusions[fusions["classification"] == Class.QUALIFYING]
     decisions = checks(sample.assay, metrics, sample.tumour_content, sample.dv200, ntrk_reads, s, umi is not None,
                        frozenset(passing["gene3"]) | frozenset(passing["gene5"]))  # fmt: skip
+    flags = flags_from(decisions, sample.assay, metrics)
+    result, reasons = decide(fusions, flags, metrics, sample.assay, s)
     decided = deciding(decisions, result)
     best = passing.iloc[0] if len(passing) else None
     log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ def _reference_hint(fusions: pd.DataFrame, reference: str | None) -> list[str]:
     read or mate placed: say that a reference would let the clipped reads name it."""
     if reference:
         return []
-    bearing = fusions[fusions["classification"].isin([str(c) for c in (Class.QUALIFYING, *CONCERNS)])]
+    bearing = fusions[fusions["classification"].isin([str(c) for c in BEARING])]
     unnamed = sorted(set(bearing.loc[bearing["gene5"] == UNKNOWN, "fusion"]))
     if not unnamed:
         return []

@@ -43,7 +43,7 @@ def sample_report(qc_json: str | Path, fusions_parquet: str | Path, annotation: 
         qc=qc, fusions=fusions, checks=checks, plots=[f for f in figures if f], headline=words.headline(qc, best),
         limitations=words.limitations(qc), version=__version__, build=qc.get("build", ""),
         date=(provenance.get("date") or "")[:10], annotation=(provenance.get("annotation") or {}).get("source") or "",
-        reference_hint=words.reference_hint(qc, fusions), words=words, **reads_view(table, reads, reference),
+        reference_hint=words.reference_hint(qc), words=words, **reads_view(table, reads, reference),
     )  # fmt: skip
     atomic_write(out, html)
     return html

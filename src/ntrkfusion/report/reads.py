@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pysam
 
-from ..calling.filters import CONCERNS, Class
+from ..calling.filters import BEARING, Class
 from ..genome import ContigNames, canonical_contig
 
 MAX_VIEWS = 3  # candidates drawn: the qualifying ones first, then the concerns, by support
@@ -32,12 +32,11 @@ MAX_FRAGMENTS = 100  # supporting fragments kept per candidate (the first by nam
 MERGE = 1000  # evidence positions closer than this are fetched as one window
 FLANK = 1000  # reference bases embedded on each side of a breakpoint
 SHOWN = 75  # bases shown on each side of a breakpoint when the view opens
-BEARING = [str(c) for c in (Class.QUALIFYING, *CONCERNS)]
 
 
 def shown(fusions: pd.DataFrame) -> pd.DataFrame:
     """The candidates the reads view shows: those with a bearing on the result."""
-    rows = fusions[fusions["classification"].isin(BEARING)].copy()
+    rows = fusions[fusions["classification"].isin([str(c) for c in BEARING])].copy()
     rows["order"] = (rows["classification"] != Class.QUALIFYING).astype(int)
     rows = rows.sort_values(["order", "supporting_fragments", "candidate"], ascending=[True, False, True])
     return rows.head(MAX_VIEWS).drop(columns="order")

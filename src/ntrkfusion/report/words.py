@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from ..assays import CFDNA, RNA, genomic
 from ..calling.filters import parse
-from ..calling.naming import UNKNOWN
+from ..qc.flags import FAIL_FLAGS
+from ..qc.result import count  # noqa: F401  (the reports count with qc's words)
 
-FLAGS_THAT_LIMIT = {"DEGRADED_RNA", "LOW_TUMOUR_CONTENT", "LOW_COVERAGE", "LOW_LIBRARY_COMPLEXITY", "NO_TARGET_READS",
-                    "LOW_MAPPING_QUALITY"}  # fmt: skip
 
 # An orthogonal test is one that does not share the assay's blind spots.
 ORTHOGONAL = {
@@ -18,12 +17,6 @@ ORTHOGONAL = {
     "dna": "RNA-NGS, FISH or RT-PCR",
     CFDNA: "tissue testing (RNA-NGS, FISH or RT-PCR)",
 }
-
-
-def count(n, thing: str) -> str:
-    """'1 fragment', '27 fragments' (integers, never '27.0')."""
-    n = int(n)
-    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def yes_no(value) -> str:
@@ -73,14 +66,10 @@ def fusion_status(f: dict) -> str:
     return "set aside: " + "; ".join(w["words"] for w in filter_words(f["filters"]))
 
 
-def reference_hint(qc: dict, fusions: list[dict]) -> str | None:
-    """What setting ``reference`` would add, when no reference was given."""
-    if (qc.get("inputs") or {}).get("reference"):
-        return None
-    if any(f["gene5"] == UNKNOWN for f in fusions):
-        return ("No genome reference was configured: set `reference` (the genome FASTA) to let soft-clipped "
-                "reads name the unknown partner.")  # fmt: skip
-    if qc["result"] == "POSITIVE":
+def reference_hint(qc: dict) -> str | None:
+    """What setting ``reference`` would add to a no-call made without one.  (A candidate whose
+    partner it would name is a warning in qc.json, shown with the other warnings.)"""
+    if (qc.get("inputs") or {}).get("reference") or qc["result"] == "POSITIVE":
         return None
     return "No genome reference was configured: with `reference` set, soft-clipped reads can also name partners."
 
@@ -106,8 +95,8 @@ def limitations(qc: dict) -> list[str]:
     if assay == CFDNA and qc["result"] != "POSITIVE":
         lines.append("Plasma cell-free DNA: a tumour may shed too little DNA for its fusion to be seen; a negative "
                      "liquid biopsy does not exclude a fusion in the tumour. Test tissue where possible.")  # fmt: skip
-    if flags & FLAGS_THAT_LIMIT:
-        lines.append("The material limits this test (" + ", ".join(sorted(flags & FLAGS_THAT_LIMIT)) + "): repeat on "
+    if flags & set(FAIL_FLAGS):
+        lines.append("The material limits this test (" + ", ".join(sorted(flags & set(FAIL_FLAGS))) + "): repeat on "
                      f"another block or sample, or confirm with an orthogonal test ({ORTHOGONAL[assay]}).")  # fmt: skip
     if qc["result"] == "INDETERMINATE":
         lines.append("The result is indeterminate: it neither shows nor excludes an NTRK fusion.")
