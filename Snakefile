@@ -14,9 +14,8 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/annotation.smk"
-include: "workflow/rules/inputs.smk"
-include: "workflow/rules/calling.smk"
-include: "workflow/rules/qc.smk"
+include: "workflow/rules/sample.smk"
+include: "workflow/rules/cohort.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -3,9 +3,10 @@
 
     python benchmarks/stage_speed.py [--sizes 10000000 100000000] [--data benchmarks/data] [--repeat 3]
 
-For each library size, builds (once) the BAM of ``deep_library.py`` and runs each of a sample's
-two workflow jobs as its own process (call: checks, bam_info.json and the calls; result: QC,
-qc.json and report.html), best of ``--repeat``.  In the same run it measures the floors:
+For each library size, builds (once) the BAM of ``deep_library.py`` and runs, each as its own
+process, ``call`` (checks, bam_info.json and the calls: ``ntrkfusion call``) and ``sample`` (the
+workflow's one per-sample job: the same, then QC, qc.json, the supporting reads and report.html),
+best of ``--repeat``.  In the same run it measures the floors:
 ``samtools view -c`` over the regions the stage reads (the padded NTRK loci; plus the control
 genes for QC), and a minimal pysam script reading the three NTRK loci (Python start-up and
 pysam import included).  Prints seconds, peak RSS, the ratios to the floors, and how each
@@ -24,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-STAGES = ("call", "result")  # a sample's two workflow jobs
+STAGES = ("call", "sample")  # `ntrkfusion call`, and the workflow's whole per-sample job
 
 MINIMAL = """
 import sys, pysam
@@ -34,26 +35,16 @@ print(sum(1 for region in sys.argv[2:] for _ in bam.fetch(region=region)))
 
 
 def stage(name: str, bam: str, out: Path) -> None:
-    """Run one stage in this process (called in a child process)."""
+    """Run one stage in this process (called in a child process): ``call`` (ntrkfusion call) or
+    ``sample`` (the workflow's whole per-sample job: check, call, QC, result, report)."""
     from ntrkfusion.config import with_defaults
     from ntrkfusion.samplesheet import Sample
+    from ntrkfusion.stages.layout import SampleFiles
+    from ntrkfusion.stages.sample import analyse, call_only
 
     config = with_defaults({"samples": "-"})
     sample = Sample("deep", Path(bam), "rna", 60.0, None, None)
-    import json
-
-    if name == "call":
-        from ntrkfusion.calling.stage import inspect_and_call
-
-        files = dict(info=out / "bam_info.json", evidence=out / "evidence.parquet", parquet=out / "fusions.parquet",
-                     tsv=out / "fusions.tsv")  # fmt: skip
-        inspect_and_call(sample, "", config, files)
-    else:
-        from ntrkfusion.qc.stage import conclude
-
-        info = json.loads((out / "bam_info.json").read_text())
-        conclude(sample, info, "GRCh38", config, dict(qc=out / "qc.json", report=out / "report.html",
-                                                      fusions=out / "fusions.parquet", evidence=out / "evidence.parquet"))
+    (call_only if name == "call" else analyse)(sample, config, SampleFiles(out / name))
 
 
 def timed(cmd: list[str]) -> tuple[float, int]:
@@ -111,7 +102,7 @@ def main() -> None:
         print(f"  floors: samtools view -c NTRK loci {floors['ntrk'][0]:.3f} s, NTRK loci + control genes "
               f"{floors['qc'][0]:.3f} s; minimal pysam script {floors['pysam'][0]:.3f} s")  # fmt: skip
         for s, (t, mb) in times.items():
-            floor = floors["qc" if s == "result" else "ntrk"][0]
+            floor = floors["qc" if s == "sample" else "ntrk"][0]
             print(f"  {s:8s} {t:6.3f} s  {mb:4d} MB peak  x{t / floor:5.1f} samtools  x{t / floors['pysam'][0]:4.1f} "
                   "minimal pysam")  # fmt: skip
     if len(rows) > 1:

@@ -2,15 +2,8 @@
 
 from _setup import job
 
-from ntrkfusion.annotation.gtf import build_from_gtf
-from ntrkfusion.paths import RESOURCES
+from ntrkfusion.stages import prepare
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
 with job(smk):
-    build_from_gtf(
-        smk.input.gtf,
-        smk.params.out_dir,
-        smk.wildcards.build,
-        RESOURCES / "curated/ntrk_kinase_domains.tsv",
-        RESOURCES / "GRCh38",
-    )
+    prepare.annotation(smk.input.gtf, smk.params.out_dir, smk.wildcards.build)

@@ -2,16 +2,8 @@
 
 from _setup import job
 
-from ntrkfusion.annotation import load_annotation
-from ntrkfusion.calling.clips import boundary_table
-from ntrkfusion.errors import UserError
-from ntrkfusion.io import write_parquet_frame
+from ntrkfusion.stages import prepare
 
 smk = snakemake  # noqa: F821 (injected by Snakemake)
-with job(smk) as log:
-    table = boundary_table(load_annotation(smk.params.annotation), smk.input.reference)
-    if table.empty:
-        raise UserError(f"reference {smk.input.reference} has no sequence at any exon boundary of the "
-                        f"{smk.wildcards.build} annotation: is it the genome the BAMs were aligned to?")  # fmt: skip
-    log.info("%d exon-boundary sequences", len(table))
-    write_parquet_frame(table, smk.output.table)
+with job(smk):
+    prepare.exon_boundaries(smk.params.annotation, smk.input.reference, smk.wildcards.build, smk.output.table)

@@ -9,7 +9,7 @@ import pytest
 
 from ntrkfusion.annotation import load_annotation
 
-from .conftest import shared_file
+from .helpers import shared_file
 
 # gene, exon, (GRCh38 start, end), (GRCh37 start, end); 1-based closed
 EXONS = {

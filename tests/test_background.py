@@ -7,10 +7,10 @@ import random
 
 import pytest
 
+from ntrkfusion.vocabulary import CandidateClass
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.calling.engine import call_sample
 from ntrkfusion.calling.evidence import SetAside
-from ntrkfusion.calling.filters import Class
 from ntrkfusion.testing import Read
 
 ANN = load_annotation("GRCh38")
@@ -80,7 +80,7 @@ def test_mates_cluster_by_locus_not_by_label(bam_factory):
     (row,) = call(bam_factory, clustered, assay="dna").fusions.itertuples()
     assert row.supporting_fragments == 10 and row.discordant_pairs == 10 and "intergenic" in row.fusion
     assert row.locus3 == "chr5:3000000-3000360"  # NTRK2 is on the - strand: a 5' part joined to chr5
-    assert row.classification == Class.WEAK  # pairs only, no named partner: no bearing on the result
+    assert row.classification == CandidateClass.WEAK  # pairs only, no named partner: no bearing on the result
 
 
 def _in_ntrk2(read: Read, offset: int = 0) -> Read:
@@ -111,14 +111,14 @@ def test_partners_placed_by_a_few_random_bases_are_an_artefact(bam_factory):
     """19-base supplementary alignments (BWA-MEM -T 18) are guesses: short_anchor."""
     reads = [r for i in range(8) for r in etv6_ntrk3_split(f"f{i}", etv6_bases=19)]
     (row,) = call(bam_factory, reads).fusions.itertuples()
-    assert "short_anchor" in row.filters.split(";") and row.classification == Class.ARTEFACT
+    assert "short_anchor" in row.filters.split(";") and row.classification == CandidateClass.ARTEFACT
 
 
 def test_ambiguous_mapping_with_enough_fragments_is_a_concern_never_dropped(bam_factory):
     """A BAM realigned by an aligner that caps MAPQ: the fusion stays, as ambiguous_mapping."""
     reads = [r for i in range(8) for r in etv6_ntrk3_split(f"f{i}", mapq=2)]
     (row,) = call(bam_factory, reads).fusions.itertuples()
-    assert row.filters == "low_mapq" and row.classification == Class.AMBIGUOUS_MAPPING
+    assert row.filters == "low_mapq" and row.classification == CandidateClass.AMBIGUOUS_MAPPING
     assert row.supporting_fragments == 8 and row.median_mapq == 2
 
 
@@ -126,12 +126,12 @@ def test_two_fragments_at_exon_boundaries_are_subthreshold(bam_factory):
     reads = [r for i in range(2) for r in etv6_ntrk3_split(f"f{i}")]
     (row,) = call(bam_factory, reads).fusions.itertuples()
     assert (row.filters, row.required_fragments) == ("low_support", 5)
-    assert row.classification == Class.SUBTHRESHOLD and row.confidence == "low"
+    assert row.classification == CandidateClass.SUBTHRESHOLD and row.confidence == "low"
 
 
 def test_one_clean_exon_join_is_kept_but_one_off_boundary_read_is_not(bam_factory):
     (row,) = call(bam_factory, etv6_ntrk3_split("one")).fusions.itertuples()
-    assert row.classification == Class.SUBTHRESHOLD and row.supporting_fragments == 1
+    assert row.classification == CandidateClass.SUBTHRESHOLD and row.supporting_fragments == 1
     off = etv6_ntrk3_split("off")
     for r in off[:2]:  # move the ETV6 side 40 bases into the exon: no longer an exon boundary
         r.tags["SA"] = r.tags["SA"].replace(str(ETV6_E5_END - 69), str(ETV6_E5_END - 109))
@@ -156,7 +156,7 @@ def test_a_clip_of_the_genes_own_exon_is_splicing_without_a_reference(bam_factor
                   mate=("chr1", NTRK1_E11_START + 250 + i)) for i in range(4)]  # fmt: skip
     (row,) = call(bam_factory, over_exon10 + spliced + fused).fusions.itertuples()
     assert (row.fusion, row.exon3, row.supporting_fragments) == ("unknown::NTRK1", 11, 4)
-    assert row.classification == Class.SUBTHRESHOLD
+    assert row.classification == CandidateClass.SUBTHRESHOLD
 
 
 @pytest.mark.parametrize("n_agreeing, expected", [(1, 0), (3, 1)])

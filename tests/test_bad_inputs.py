@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -22,8 +21,8 @@ import pytest
 
 from ntrkfusion.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "resources" / "example"
+from .helpers import EXAMPLE, snakemake
+
 HEADER = "sample\tbam\tassay\ttumour_content\n"
 
 
@@ -287,12 +286,6 @@ def test_call_on_a_bam_without_ntrk_reads_says_it_could_not_show_a_fusion(tmp_pa
 
 # -- what only the workflow does ---------------------------------------------------------------
 
-def snakemake(work: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(work),
-           "--cores", "2", *args]  # fmt: skip
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
-
-
 @pytest.fixture
 def project(tmp_path) -> Path:
     """A working directory with two samples copied from the example."""
@@ -304,34 +297,46 @@ def project(tmp_path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def one_sample(tmp_path) -> Path:
+    """A working directory with one sample copied from the example."""
+    (tmp_path / "config").mkdir()
+    copy_bam(tmp_path, "etv6_ntrk3", "P1")
+    sheet(tmp_path / "config", ["P1\t../P1.bam\trna\t60"])
+    (tmp_path / "config/config.yaml").write_text("samples: config/samples.tsv\n")
+    return tmp_path
+
+
 def results(work: Path) -> dict[str, str]:
     rows = (work / "results/samples.tsv").read_text().splitlines()[1:]
     return {r.split("\t")[0]: r.split("\t")[2] for r in rows}
 
 
 @pytest.mark.workflow
-def test_replaced_bam_with_an_older_timestamp_is_rerun_and_a_threshold_edit_too(project):
+def test_replaced_bam_with_an_older_timestamp_is_rerun_and_a_threshold_edit_too(one_sample):
+    project = one_sample
     assert snakemake(project).returncode == 0
-    assert results(project) == {"P1": "POSITIVE", "P2": "NEGATIVE"}
+    assert results(project) == {"P1": "POSITIVE"}
     for suffix in ("", ".bai"):  # cp -p: the old file's timestamps come along
         subprocess.run(["cp", "-p", str(EXAMPLE / f"negative_rna.bam{suffix}"), str(project / f"P1.bam{suffix}")],
                        check=True)  # fmt: skip
     dry = snakemake(project, "-n")
-    assert "call_fusions" in dry.stdout and "params" in dry.stdout, dry.stdout
+    assert "analyse_sample" in dry.stdout and "params" in dry.stdout, dry.stdout
     assert snakemake(project).returncode == 0
-    assert results(project) == {"P1": "NEGATIVE", "P2": "NEGATIVE"}
+    assert results(project) == {"P1": "NEGATIVE"}
     assert "Nothing to be done" in snakemake(project, "-n").stdout
     (project / "config/config.yaml").write_text("samples: config/samples.tsv\nqc:\n  min_tumour_content: 70\n")
     dry = snakemake(project, "-n")
-    assert "sample_result" in dry.stdout and "call_fusions" not in dry.stdout  # only what reads the threshold
+    assert "analyse_sample" in dry.stdout and "params" in dry.stdout  # the samples' jobs read the threshold
     assert snakemake(project).returncode == 0
-    assert results(project) == {"P1": "INDETERMINATE", "P2": "INDETERMINATE"}  # 60 % < 70 %
+    assert results(project) == {"P1": "INDETERMINATE"}  # 60 % < 70 %
 
 
 @pytest.mark.workflow
-def test_after_kill_9_the_same_command_goes_on(project):
+def test_after_kill_9_the_same_command_goes_on(one_sample):
     """A run killed mid-way leaves Snakemake's locks and incomplete markers; the README's own
     command (no --unlock, no --rerun-incomplete) must finish the job."""
+    project = one_sample
     import base64
     import json
     import socket
@@ -366,46 +371,12 @@ def test_a_corrupt_block_deep_in_a_locus_fails_its_job_with_one_line(project):
 
 
 @pytest.mark.workflow
-def test_outputs_are_readable_as_the_umask_says(project):
+def test_outputs_are_readable_as_the_umask_says(example_run):
+    """The shared example run is made under umask 022 (conftest.example_run)."""
     import os
     import stat
 
-    out = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} -m snakemake --snakefile {ROOT / 'Snakefile'} "
-                                      f"--directory {project} --cores 2"], capture_output=True, text=True)  # fmt: skip
-    assert out.returncode == 0, out.stderr[-2000:]
-    for name in ("samples.tsv", "report.html", "fusions.tsv", "samples.parquet", "P1/qc.json", "P1/report.html"):
-        mode = stat.S_IMODE(os.stat(project / "results" / name).st_mode)
+    for name in ("samples.tsv", "report.html", "fusions.tsv", "samples.parquet", "etv6_ntrk3/qc.json",
+                 "etv6_ntrk3/report.html", "etv6_ntrk3/fusions.vcf.gz", "etv6_ntrk3/supporting_reads.bam"):  # fmt: skip
+        mode = stat.S_IMODE(os.stat(example_run / "results" / name).st_mode)
         assert mode == 0o644, (name, oct(mode))
-
-
-def _lab_gtf_without(tmp: Path, gene: str) -> Path:
-    """A GENCODE-like GTF of the bundled models, one NTRK gene left out."""
-    from ntrkfusion.annotation import load_annotation
-    from tests.test_gtf import write_gtf
-
-    full = write_gtf(tmp / "full.gtf", load_annotation("GRCh38"), decoy=False)
-    lab = tmp / "lab.gtf"
-    lab.write_text("".join(line for line in full.read_text().splitlines(keepends=True) if f'"{gene}"' not in line))
-    return lab
-
-
-@pytest.mark.workflow
-def test_a_custom_gtf_without_an_ntrk_gene_stops_the_run_before_any_job(project):
-    gtf = _lab_gtf_without(project, "NTRK3")
-    (project / "config/config.yaml").write_text(
-        f"samples: config/samples.tsv\ngenome_build: GRCh38-lab\nannotation_gtf: {gtf}\n"
-    )
-    done = snakemake(project)
-    assert done.returncode != 0 and "Traceback" not in done.stderr
-    assert f"ntrkfusion: error: annotation_gtf {gtf}: no NTRK3 (gene_name)" in done.stderr, done.stderr
-    assert not (project / "results").exists()
-
-
-def test_run_with_a_custom_gtf_without_an_ntrk_gene_says_so_in_one_line(tmp_path, capsys):
-    gtf = _lab_gtf_without(tmp_path, "NTRK2")
-    config = tmp_path / "config.yaml"
-    config.write_text(f"genome_build: GRCh38-lab\nannotation_gtf: {gtf}\n")
-    code = main(["run", str(copy_bam(tmp_path)), "--assay", "rna", "--config", str(config), "--out", str(tmp_path / "o")])
-    err = capsys.readouterr().err
-    assert code == 1 and err == f"ntrkfusion: error: annotation_gtf {gtf}: no NTRK2 (gene_name); an NTRK gene must be annotated to be tested\n"
-    assert not (tmp_path / "o").exists()

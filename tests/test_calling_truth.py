@@ -1,5 +1,6 @@
 """The caller against the simulator's truth, on every named case (STAR, HISAT2 and BWA-MEM BAMs;
-whole-transcriptome and anchored-PCR RNA, tissue and plasma DNA, with and without UMIs)."""
+whole-transcriptome and anchored-PCR RNA, tissue and plasma DNA, with and without UMIs), each
+analysed once for the session (``conftest.analysed``, with the reference)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import pandas as pd
 import pytest
 
 from ntrkfusion.annotation import load_annotation
-from ntrkfusion.calling.clips import boundary_table
 from ntrkfusion.calling.engine import call_sample, settings_from_config
+from ntrkfusion.records import read_exon_boundaries
 from ntrkfusion.simulate.cases import CATALOGUE
 
 ANN = load_annotation("GRCh38")
@@ -26,17 +27,14 @@ def settings(name: str, umi: str | None = None):
 
 @pytest.fixture(scope="session")
 def boundaries(catalogue):
-    return boundary_table(ANN, str(catalogue.reference))
+    return read_exon_boundaries(catalogue.boundaries)
 
 
 @pytest.fixture(scope="session")
-def calls(catalogue, boundaries):
-    """Every case called with the reference (RNA soft clips get their partner named)."""
-    out = {}
-    for name, sim in catalogue.sims.items():
-        out[name] = call_sample(sim.bam, name, CATALOGUE[name].assay, ANN, boundaries=boundaries,
-                                settings=settings(name))  # fmt: skip
-    return out
+def calls(analysed):
+    """Every case as the per-sample path called it (with the reference: RNA soft clips get their
+    partner named)."""
+    return analysed
 
 
 def matching(result, truth) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Calling internals on small BAMs built in the test (one per edge case), no aligner needed."""
 
 import pandas as pd
+import pysam
 import pytest
 
 from ntrkfusion.annotation import load_annotation
@@ -117,16 +118,16 @@ def test_clips_away_from_exon_boundaries_are_not_reported(bam_factory):
 
 
 def test_output_tables_share_one_schema(bam_factory, tmp_path):
-    from ntrkfusion.calling import table
+    from ntrkfusion import records
 
     bam = bam_factory(reads=[r for i in range(6) for r in split_pair(f"f{i}")])
     frame = call_sample(bam, "S", "rna", ANN).fusions
-    table.write(frame, tmp_path / "f.parquet", tmp_path / "f.tsv")
-    back = table.read(tmp_path / "f.parquet")
-    assert list(back.columns) == table.COLUMNS
+    records.write_fusions(frame, tmp_path / "f.parquet", tmp_path / "f.tsv")
+    back = records.read_fusions(tmp_path / "f.parquet")
+    assert list(back.columns) == records.FUSION_COLUMNS
     tsv = pd.read_csv(tmp_path / "f.tsv", sep="\t", keep_default_na=False, dtype=str)
-    assert list(tsv.columns) == table.COLUMNS and tsv.loc[0, "in_frame"] == "true"
-    assert table.COLUMNS[:19] == ["sample", "assay", "fusion", "gene5", "gene3", "transcript5", "transcript3",
+    assert list(tsv.columns) == records.FUSION_COLUMNS and tsv.loc[0, "in_frame"] == "true"
+    assert records.FUSION_COLUMNS[:19] == ["sample", "assay", "fusion", "gene5", "gene3", "transcript5", "transcript3",
                                   "exon5", "exon3", "breakpoint5", "breakpoint3", "split_reads", "discordant_pairs",
                                   "supporting_fragments", "in_frame", "kinase_domain_retained", "known_partner",
                                   "confidence", "filters"]  # fmt: skip
@@ -190,14 +191,14 @@ def test_dna_fusion_fraction_is_about_half_the_tumour_content():
 def test_a_fusion_table_from_an_older_version_reads_with_the_new_columns_empty(tmp_path):
     """Results written before a column was added still make a report (and the settings digest,
     which holds the table layout, re-runs the calling stage after an upgrade)."""
-    from ntrkfusion.calling import table
+    from ntrkfusion import records
     from ntrkfusion.provenance import stage_settings
 
-    old = pd.DataFrame([{c: None for c in table.COLUMNS[:30]}])
+    old = pd.DataFrame([{c: None for c in records.FUSION_COLUMNS[:30]}])
     old.to_parquet(tmp_path / "old.parquet")
-    back = table.read(tmp_path / "old.parquet")
-    assert set(table.COLUMNS) <= set(back.columns) and back["fusion_fraction"].isna().all()
-    assert "fusion_columns" in stage_settings({}, "calling") and "pipeline_version" in stage_settings({}, "result")
+    back = records.read_fusions(tmp_path / "old.parquet")
+    assert set(records.FUSION_COLUMNS) <= set(back.columns) and back["fusion_fraction"].isna().all()
+    assert "fusion_columns" in stage_settings({}, "sample") and "pipeline_version" in stage_settings({}, "sample")
 
 
 def test_wild_type_is_counted_whatever_the_bams_contig_names(bam_factory):
@@ -209,5 +210,6 @@ def test_wild_type_is_counted_whatever_the_bams_contig_names(bam_factory):
                chrom3="chr1", pos3=1001, direction3="upstream")  # fmt: skip
     for prefix in (True, False):
         rows = [dict(row)]
-        add_wild_type(rows, bam_factory(f"p{prefix}.bam", reads=reads, chr_prefix=prefix), None, 10)
+        with pysam.AlignmentFile(str(bam_factory(f"p{prefix}.bam", reads=reads, chr_prefix=prefix))) as bam:
+            add_wild_type(rows, bam, 10)
         assert (rows[0]["wild_type_fragments5"], rows[0]["wild_type_fragments3"], rows[0]["fusion_fraction"]) == (4, 4, 0.5)

@@ -13,14 +13,14 @@ import pandas as pd
 import pytest
 
 from ntrkfusion.annotation import load_annotation
-from ntrkfusion.loci import NTRK_GENES
 
-from .conftest import SHARED
+from .helpers import SHARED
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = SHARED / "testdata" / "external"
 pytestmark = [
     pytest.mark.workflow,
+    pytest.mark.xdist_group("external"),  # one run of the workflow for the module
     pytest.mark.skipif(not (EXTERNAL / "truth.tsv").is_file(),
                        reason=f"needs the real public BAMs of {EXTERNAL} (never copied into this repository)"),
 ]  # fmt: skip

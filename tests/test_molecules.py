@@ -13,7 +13,8 @@ from ntrkfusion.calling.clips import BOUNDARY_COLUMNS, KEY, ExonBoundaryIndex
 from ntrkfusion.calling.evidence import Evidence, UnalignedRead, _fragment_key
 from ntrkfusion.calling.junctions import Side
 from ntrkfusion.calling.molecules import UmiReader, count_fragments
-from ntrkfusion.calling.unaligned import KIND, place_unaligned
+from ntrkfusion.calling.unaligned import place_unaligned
+from ntrkfusion.vocabulary import EvidenceKind
 from ntrkfusion.genome import ContigNames
 from ntrkfusion.sequence import revcomp
 from ntrkfusion.testing import Read
@@ -109,6 +110,6 @@ def test_an_unaligned_read_across_the_junction_is_placed_at_both_exon_boundaries
     placed = {e.read_name: e for e in place_unaligned(reads, index, ANN, contigs, min_clip=12)}
     assert set(placed) == {"sense", "antisense"}
     for e in placed.values():
-        assert e.kind == KIND and e.mapq == 60 and (e.anchor_a, e.anchor_b) == (60, 40)
+        assert e.kind == EvidenceKind.UNALIGNED and e.mapq == 60 and (e.anchor_a, e.anchor_b) == (60, 40)
         assert e.side_a == Side("chr15", NTRK3_E15_START, "left")  # NTRK3 on the minus strand keeps its left
         assert e.side_b == Side("chr12", ETV6_E5_END, "left")  # ETV6 (plus strand) keeps its 5' end

@@ -3,7 +3,7 @@ import pytest
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.partners import is_known_partner, known_partners
 
-from .conftest import shared_file
+from .helpers import shared_file
 
 ISSUE_PARTNERS = {"ETV6", "LMNA", "TPM3", "TPR", "IRF2BP2", "SQSTM1", "QKI", "AGBL4", "BCAN", "EML4"}
 

@@ -49,7 +49,7 @@ def test_a_recurrent_artefact_is_filtered_and_the_fusion_is_not(bam_factory, tmp
 
 
 def test_a_panel_of_normals_that_is_not_one_is_one_clear_line(tmp_path):
-    from ntrkfusion.config import file_problems
+    from ntrkfusion.stages.inspect import config_file_problems as file_problems
 
     bad = tmp_path / "pon.tsv"
     bad.write_text("gene\tpos\nNTRK1\t5\n")
@@ -60,7 +60,8 @@ def test_a_panel_of_normals_that_is_not_one_is_one_clear_line(tmp_path):
 
 
 def test_lab_control_genes_file_is_checked(tmp_path):
-    from ntrkfusion.config import control_genes, file_problems
+    from ntrkfusion.config import control_genes
+    from ntrkfusion.stages.inspect import config_file_problems as file_problems
 
     good = tmp_path / "controls.tsv"
     good.write_text("gene\tnote\nGAPDH\t\nTBP\tpanel control\n")

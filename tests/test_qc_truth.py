@@ -4,34 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from ntrkfusion.annotation import load_annotation
-from ntrkfusion.calling.clips import boundary_table
-from ntrkfusion.calling.stage import inspect_and_call
-from ntrkfusion.qc.stage import sample_qc
-from ntrkfusion.samplesheet import Sample
 from ntrkfusion.simulate.cases import CATALOGUE
 
-ANN = load_annotation("GRCh38")
+from .conftest import NO_REFERENCE
 
 
 @pytest.fixture(scope="session")
-def qc(catalogue, tmp_path_factory):
-    """qc.json records of every case, called with the reference (as a lab would run RNA)."""
-    out = tmp_path_factory.mktemp("qc")
-    bounds_file = out / "exon_boundaries.parquet"
-    boundary_table(ANN, str(catalogue.reference)).to_parquet(bounds_file)
-
-    def run(name, with_reference=True):
-        case, sim = CATALOGUE[name], catalogue.sims[name]
-        sample = Sample(name, sim.bam, case.assay, case.tumour_content, case.dv200, sim.panel_bed,
-                        umi=case.umi if case.umi != "none" else None)  # fmt: skip
-        folder = out / f"{name}.{with_reference}"
-        files = {k: folder / f"{k}.out" for k in ("info", "evidence", "parquet", "tsv")}
-        info, _ = inspect_and_call(sample, "", {}, files, boundaries=bounds_file if with_reference else None)
-        return sample_qc(sample, info, "GRCh38", files["parquet"], {}, evidence_parquet=files["evidence"])
-
-    records = {name: run(name) for name in CATALOGUE}
-    records["etv6_ntrk3_nochim/no-reference"] = run("etv6_ntrk3_nochim", with_reference=False)
+def qc(analysed):
+    """The result of every case (analysed with the reference, as a lab would run RNA), as the
+    dict qc.json holds, and of one case without the reference."""
+    records = {name: analysed[name].qc.to_json() for name in CATALOGUE}
+    records["etv6_ntrk3_nochim/no-reference"] = analysed[NO_REFERENCE].qc.to_json()
     return records
 
 

@@ -12,7 +12,7 @@ from ntrkfusion.config import control_genes
 from ntrkfusion.genome import ContigNames
 from ntrkfusion.qc.coverage import Coverage, UniqueReads
 from ntrkfusion.qc.dna import dna_metrics, poisson_at_least
-from ntrkfusion.qc.flags import QCSettings, qc_flags
+from ntrkfusion.qc.flags import QCSettings
 from ntrkfusion.qc.result import decide
 from ntrkfusion.qc.rna import fragment_lengths, ntrk_imbalance, picard_bias, tin
 from ntrkfusion.testing import Read
@@ -105,10 +105,10 @@ def test_dna_metrics_on_a_small_panel(bam_factory, tmp_path):
 def test_flags_tumour_content_dv200_and_target_reads():
     s = QCSettings()
     rna = dict(median_fragment_length=150.0, duplicate_rate=0.1, housekeeping_expressed_fraction=1.0)
-    assert qc_flags("rna", rna, None, None, 100, s) == {
+    assert _flags("rna", rna, None, None, 100, s) == {
         "LOW_TUMOUR_CONTENT": ["tumour content not given (not assumed to be 100%)"]}  # fmt: skip
-    assert qc_flags("rna", rna, 50, 25, 100, s) == {"WARN": ["DV200 25% below 30%"]}
-    flags = qc_flags("rna", dict(rna, median_fragment_length=70.0), 15, 15, 3, s)
+    assert _flags("rna", rna, 50, 25, 100, s) == {"WARN": ["DV200 25% below 30%"]}
+    flags = _flags("rna", dict(rna, median_fragment_length=70.0), 15, 15, 3, s)
     assert set(flags) == {"LOW_TUMOUR_CONTENT", "DEGRADED_RNA", "NO_TARGET_READS"}
     assert flags["DEGRADED_RNA"] == ["median fragment length 70 bp < 80 bp", "DV200 15% < 20%"]
 
@@ -205,3 +205,10 @@ def test_depth_of_a_deep_region_is_estimated_within_its_error_with_bounded_work(
     assert exact.at_offsets([500])[0] == 100
     middle = deep.at_offsets(range(300, 700)).mean()  # 1/sqrt(25 sampled reads) at one base; averaged
     assert middle == pytest.approx(100, rel=0.1)
+
+
+def _flags(assay, metrics, tumour_content, dv200, ntrk_reads, s):
+    """The flags the checks raise (qc.flags: checks, then flags_from)."""
+    from ntrkfusion.qc.flags import checks, flags_from
+
+    return flags_from(checks(assay, metrics, tumour_content, dv200, ntrk_reads, s), assay, metrics)

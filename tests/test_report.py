@@ -18,17 +18,22 @@ from ntrkfusion import __version__
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.testing import Read
 
-from .test_workflow import example_rows, project, snakemake
+from .helpers import snakemake
 
 pytestmark = pytest.mark.workflow
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory) -> Path:
-    work = project(tmp_path_factory.mktemp("report"), example_rows())
-    out = snakemake(work)
-    assert out.returncode == 0, out.stderr
-    return work
+def example(example_run) -> Path:
+    return example_run
+
+
+def render(qc_json: Path, fusions_parquet: Path, out: Path) -> str:
+    """A sample's report drawn again from its files (as an older run's results are)."""
+    from ntrkfusion.records import read_fusions, read_sample_result
+    from ntrkfusion.report.html import sample_report
+
+    return sample_report(read_sample_result(qc_json), read_fusions(fusions_parquet), load_annotation("GRCh38"), out)
 
 
 def test_sample_report_shows_result_diagram_and_limitations(example):
@@ -55,11 +60,9 @@ def test_sample_report_plots(example):
 
 
 def test_reports_are_deterministic(example, tmp_path):
-    from ntrkfusion.report.html import sample_report
-
     results = example / "results/etv6_ntrk3"
-    first = sample_report(results / "qc.json", results / "fusions.parquet", "GRCh38", tmp_path / "a.html")
-    again = sample_report(results / "qc.json", results / "fusions.parquet", "GRCh38", tmp_path / "b.html")
+    first = render(results / "qc.json", results / "fusions.parquet", tmp_path / "a.html")
+    again = render(results / "qc.json", results / "fusions.parquet", tmp_path / "b.html")
     assert first == again == (results / "report.html").read_text()
 
 
@@ -202,17 +205,21 @@ def test_cohort_table_wraps_at_1400_px(example, tmp_path):
 
 
 def test_limitations_fit_the_assay():
+    from ntrkfusion.records import SampleResult
     from ntrkfusion.report.words import limitations
 
-    def qc(assay, result, untested=()):
-        return {"assay": assay, "result": result, "qc_flags": [], "metrics": {"untested_regions": list(untested)}}
+    def qc(assay, result, untested=(), flags=()):
+        return SampleResult(sample="S", assay=assay, result=result, reasons=[], qc_flags=list(flags), warnings=[],
+                            inputs={}, best_fusion=None, best_fusion_name=None, best_fusion_fragments=None,
+                            tumour_content=None, dv200=None, build="GRCh38", ntrk_reads=0, background={},
+                            metrics={"untested_regions": list(untested)}, checks=[])  # fmt: skip
 
     plasma = " ".join(limitations(qc("cfdna", "NEGATIVE", ["NTRK2 intron 3"])))
     assert "negative liquid biopsy does not exclude" in plasma and "does not bait 1 NTRK introns (NTRK2)" in plasma
     assert not any("liquid biopsy" in line for line in limitations(qc("cfdna", "POSITIVE")))
     assert not any("liquid biopsy" in line or "bait" in line for line in limitations(qc("rna", "NEGATIVE")))
-    degraded_rna = {"assay": "rna", "result": "INDETERMINATE", "qc_flags": ["DEGRADED_RNA"], "metrics": {}}
-    degraded_dna = dict(degraded_rna, assay="dna", qc_flags=["LOW_COVERAGE"])
+    degraded_rna = qc("rna", "INDETERMINATE", flags=["DEGRADED_RNA"])
+    degraded_dna = qc("dna", "INDETERMINATE", flags=["LOW_COVERAGE"])
     assert "RNA-NGS" not in " ".join(limitations(degraded_rna))  # RNA is not orthogonal to an RNA test
     assert "orthogonal test (RNA-NGS" in " ".join(limitations(degraded_dna))
 
@@ -252,18 +259,17 @@ def test_metrics_show_the_verdicts_qc_made(example):
 
 
 def test_filtered_candidates_are_apart_and_in_words(example, tmp_path):
-    from ntrkfusion.calling import table as fusion_table
-    from ntrkfusion.report.html import sample_report
+    from ntrkfusion.records import read_fusions
 
     results = example / "results/etv6_ntrk3"
-    fusions = fusion_table.read(results / "fusions.parquet")
+    fusions = read_fusions(results / "fusions.parquet")
     weak = fusions.iloc[0].copy()
     weak["fusion"], weak["gene5"], weak["filters"], weak["classification"] = "QKI::NTRK2", "QKI", "low_support;no_split_read", "subthreshold"  # fmt: skip
     weak["gene3"], weak["supporting_fragments"], weak["split_reads"] = "NTRK2", 1, 0
 
     table = pd.concat([pd.DataFrame([weak]), fusions], ignore_index=True)  # the filtered one first
     table.to_parquet(tmp_path / "fusions.parquet")
-    html = sample_report(results / "qc.json", tmp_path / "fusions.parquet", "GRCh38", tmp_path / "r.html")
+    html = render(results / "qc.json", tmp_path / "fusions.parquet", tmp_path / "r.html")
     sections = re.findall(r'<section class="fusion (\w+)">\s*<h3>([^:<]+::\w+)', html)
     assert sections == [("passing", "ETV6::NTRK3"), ("filtered", "QKI::NTRK2")]
     filtered = html[html.index('<section class="fusion filtered">'):]
@@ -287,7 +293,7 @@ def test_an_out_of_frame_join_draws_the_part_of_the_kinase_domain_it_keeps():
 
 def test_without_a_reference_an_unnamed_partner_says_what_would_name_it():
 
-    from ntrkfusion.qc.stage import _reference_hint
+    from ntrkfusion.stages.assess import _reference_hint
 
     fusions = pd.DataFrame([dict(fusion="unknown::NTRK3", gene5="unknown", classification="subthreshold")])
     assert "set `reference`" in _reference_hint(fusions, None)[0]
@@ -318,19 +324,10 @@ def test_supporting_reads_bam_holds_the_candidates_reads(example):
 
 
 @pytest.fixture(scope="module")
-def with_reference(tmp_path_factory) -> Path:
-    """The ETV6::NTRK3 example run with the simulator's reference (the genome its reads came from)."""
-    from ntrkfusion.simulate.cases import GENOME_GENES
-    from ntrkfusion.simulate.locus_genome import LocusGenome
-    from ntrkfusion.simulate.reference import write_reference
-
-    root = tmp_path_factory.mktemp("reads_view")
-    reference = write_reference(LocusGenome(load_annotation("GRCh38"), GENOME_GENES), root / "reference.fa.gz")
-    rows = [r for r in example_rows() if r[0] == "etv6_ntrk3"]
-    work = project(root / "run", rows, reference=reference)
-    out = snakemake(work)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return work
+def with_reference(analysed) -> Path:
+    """The ETV6::NTRK3 case analysed with the simulator's reference (the genome its reads came
+    from): its folder, laid out as the workflow's results/<sample>/."""
+    return analysed["etv6_ntrk3"].folder
 
 
 READS_PROBE = """<script>
@@ -351,7 +348,7 @@ window.readsView.then(function (browsers) {
 
 def test_reads_view_draws_the_supporting_reads_at_both_breakpoints(with_reference, tmp_path):
     """The igv.js panel opens on both breakpoints, offline, and draws the supporting reads there."""
-    html = (with_reference / "results/etv6_ntrk3/report.html").read_text()
+    html = (with_reference / "report.html").read_text()
     assert html.count('<div class="igv-panel"') == 1 and "<script src" not in html
     at = html.rindex("</body>")
     page = tmp_path / "report.html"
@@ -371,7 +368,7 @@ def test_printed_reads_view_has_a_page_of_its_own(with_reference, tmp_path):
 
     pdf = tmp_path / "report.pdf"
     browser(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", "--virtual-time-budget=15000",
-            (with_reference / "results/etv6_ntrk3/report.html").as_uri())  # fmt: skip
+            (with_reference / "report.html").as_uri())  # fmt: skip
     pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
     reads = [i for i, text in enumerate(pages) if "Supporting reads" in text]
     assert len(reads) == 1 and "Quality metrics" not in pages[reads[0]] and "Fusions" not in pages[reads[0]]
@@ -385,21 +382,21 @@ def test_with_a_reference_the_junction_sequence_is_the_one_the_reads_cross(with_
 
     from ntrkfusion.sequence import revcomp
 
-    row = pd.read_parquet(with_reference / "results/etv6_ntrk3/fusions.parquet").iloc[0]
+    row = pd.read_parquet(with_reference / "fusions.parquet").iloc[0]
     five, three = row["junction_sequence"].split("|")
     assert len(five) == len(three) == 30
     window = five[-20:] + three[:20]
-    with pysam.AlignmentFile(str(with_reference / "results/etv6_ntrk3/supporting_reads.bam")) as bam:
+    with pysam.AlignmentFile(str(with_reference / "supporting_reads.bam")) as bam:
         carrying = {r.query_name for r in bam.fetch() if r.query_sequence
                     and (window in r.query_sequence or revcomp(window) in r.query_sequence)}  # fmt: skip
     assert len(carrying) >= 5
     head, tail = row["peptide_sequence"].split("|")
     assert len(head) == 10 and len(tail) >= 10 and tail == tail.upper()  # in frame: upper case
-    html = (with_reference / "results/etv6_ntrk3/report.html").read_text()
+    html = (with_reference / "report.html").read_text()
     assert row["peptide_sequence"] in html and row["junction_sequence"] in html
 
 
-def test_translation_and_an_out_of_frame_peptide(with_reference):
+def test_translation_and_an_out_of_frame_peptide(catalogue):
     import pysam
 
     from ntrkfusion.calling.fused_sequence import fused_sequences, translate
@@ -407,7 +404,7 @@ def test_translation_and_an_out_of_frame_peptide(with_reference):
     assert translate("ATGGCCTAAGG") == "MA*"  # whole codons only
     assert translate("ATGNNN") == "MX"
     ann = load_annotation("GRCh38")
-    with pysam.FastaFile(str(with_reference.parent / "reference.fa.gz")) as fasta:
+    with pysam.FastaFile(str(catalogue.reference)) as fasta:
         e15 = fused_sequences(ann, fasta, dict(gene5="ETV6", gene3="NTRK3", exon5=5, exon3=15, in_frame=True))
         e16 = fused_sequences(ann, fasta, dict(gene5="ETV6", gene3="NTRK3", exon5=5, exon3=16, in_frame=False))
         none = fused_sequences(ann, fasta, dict(gene5="ETV6", gene3="NTRK3", exon5=None, exon3=15))

@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from .slurm_cluster import Cluster, available
-from .test_workflow import ROOT, example_rows, project, snakemake
+from .helpers import ROOT, example_rows, project
 
-pytestmark = pytest.mark.slurm
+pytestmark = [pytest.mark.slurm, pytest.mark.xdist_group("slurm")]  # one cluster for the module
 TABLES = ("inputs.tsv", "fusions.tsv", "samples.tsv")
 
 
@@ -31,9 +31,8 @@ def cluster(tmp_path_factory):
         c.stop()
 
 
-def test_example_on_slurm_matches_a_local_run(cluster, tmp_path):
-    local = project(tmp_path / "local", example_rows())
-    assert snakemake(local).returncode == 0
+def test_example_on_slurm_matches_a_local_run(cluster, tmp_path, example_run):
+    local = example_run
     remote = project(tmp_path / "slurm", example_rows())
     cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(remote),
            "--workflow-profile", str(ROOT / "workflow/profiles/slurm"), "--jobs", "2", "--cores", "2",
@@ -44,7 +43,7 @@ def test_example_on_slurm_matches_a_local_run(cluster, tmp_path):
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     for table in TABLES:
         assert (remote / "results" / table).read_bytes() == (local / "results" / table).read_bytes(), table
-    # every job ran through SLURM, the per-sample steps of all five samples bundled: 10 rule runs,
+    # every job ran through SLURM, the per-sample jobs of all five samples bundled: 5 rule runs,
     # far fewer SLURM jobs (one log each)
     slurm_logs = sorted((remote / ".snakemake/slurm_logs").rglob("*.log"))
     assert 1 <= len(slurm_logs) <= 3, slurm_logs

@@ -10,47 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from ntrkfusion.testing import Read
 
+from .helpers import EXAMPLE, ROOT, example_rows, project, samtools_count, snakemake
 from .test_gtf import write_gtf
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "resources" / "example"
 pytestmark = pytest.mark.workflow
-
-
-def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"),
-           "--directory", str(workdir), "--cores", "2", *args]  # fmt: skip
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-
-
-def project(tmp_path: Path, rows: list[list[str]], **config) -> Path:
-    """A working directory with config/config.yaml and config/samples.tsv."""
-    (tmp_path / "config").mkdir(parents=True, exist_ok=True)
-    header = ["sample", "bam", "assay", "tumour_content", "dv200", "panel_bed"]
-    padded = [[("" if v is None or v != v else v) for v in list(r) + [""] * (len(header) - len(r))] for r in rows]
-    lines = ["\t".join(header)] + ["\t".join(map(str, r)) for r in padded]
-    (tmp_path / "config/samples.tsv").write_text("\n".join(lines) + "\n")
-    settings = {"samples": "config/samples.tsv", **{k: v if isinstance(v, int) else str(v) for k, v in config.items()}}
-    (tmp_path / "config/config.yaml").write_text(yaml.safe_dump(settings))
-    return tmp_path
-
-
-def example_rows():
-    sheet = pd.read_csv(EXAMPLE / "samples.tsv", sep="\t", keep_default_na=False)
-    return [[r.sample, EXAMPLE / r.bam, r.assay, r.tumour_content, r.dv200, EXAMPLE / r.panel_bed if r.panel_bed else ""]
-            for r in sheet.itertuples()]  # fmt: skip
-
-
-def samtools_count(bam: Path, region: str) -> int:
-    """Primary, mapped, non-QC-fail reads counted by samtools (-F 0xB04: not unmapped, secondary,
-    QC-fail or supplementary): an independent count to check ours against."""
-    out = subprocess.run(["samtools", "view", "-c", "-F", "0xB04", str(bam), region],
-                         capture_output=True, text=True, check=True)  # fmt: skip
-    return int(out.stdout)
 
 
 def grch37_reads() -> list[Read]:
@@ -64,7 +30,7 @@ def test_dry_run_plans_the_bundled_example():
     out = subprocess.run([sys.executable, "-m", "snakemake", "-n", "--forceall", "--cores", "1"], cwd=ROOT,
                          capture_output=True, text=True)  # fmt: skip
     assert out.returncode == 0, out.stderr
-    assert "call_fusions" in out.stdout and "summarise_inputs" in out.stdout
+    assert "analyse_sample" in out.stdout and "summarise_inputs" in out.stdout
 
 
 def test_lint_is_clean():
@@ -86,17 +52,12 @@ def test_config_sample_sheet_is_the_bundled_example():
     assert [(ROOT / "config" / b).resolve() for b in ours["bam"]] == [EXAMPLE / b for b in example["bam"]]
 
 
-def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
+def test_example_run_names_builds_and_counts_ntrk_reads(example_run):
     if shutil.which("samtools") is None:
         pytest.skip("needs samtools for the independent read count (Debian: samtools)")
-    grch37 = bam_factory("grch37.bam", reads=grch37_reads(), build="GRCh37", chr_prefix=False)
-    work = project(tmp_path, example_rows() + [["B37", grch37, "dna", 30]])
-    out = snakemake(work)
-    assert out.returncode == 0, out.stderr
+    work = example_run
     table = pd.read_csv(work / "results/inputs.tsv", sep="\t").set_index("sample")
     assert list(table.index) == sorted(table.index)
-    assert table.loc["B37"][["build", "chr_prefix", "NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist() == [
-        "GRCh37", False, 7, 3, 1]  # fmt: skip
     truth = pd.read_csv(EXAMPLE / "truth.tsv", sep="\t").set_index("sample")
     for sample, bam, assay, *_ in example_rows():
         row = table.loc[sample]
@@ -108,9 +69,37 @@ def test_example_run_names_builds_and_counts_ntrk_reads(tmp_path, bam_factory):
     check_example_fusions(work)
     check_example_vcf(work)
     check_example_results(work)
-    first = {f: (work / "results" / f).read_bytes() for f in ("inputs.tsv", "fusions.tsv", "samples.tsv")}
-    assert snakemake(work, "--forceall").returncode == 0
-    assert {f: (work / "results" / f).read_bytes() for f in first} == first  # byte-identical rerun
+
+
+def test_a_grch37_bam_named_1_is_read_in_its_own_loci(tmp_path, bam_factory):
+    from ntrkfusion.records import read_bam_info
+    from ntrkfusion.samplesheet import Sample
+    from ntrkfusion.stages.layout import SampleFiles
+    from ntrkfusion.stages.sample import analyse
+
+    grch37 = bam_factory("grch37.bam", reads=grch37_reads(), build="GRCh37", chr_prefix=False)
+    files = SampleFiles(tmp_path / "B37")
+    analyse(Sample("B37", grch37, "dna", 30.0), {}, files)
+    info = read_bam_info(files.bam_info)
+    assert (info.build, info.chr_prefix) == ("GRCh37", False)
+    assert [locus.reads for locus in info.loci] == [7, 3, 1]
+    assert [locus.region.split(":")[0] for locus in info.loci] == ["1", "9", "15"]
+
+
+def test_the_same_input_gives_byte_identical_tables(example_run, tmp_path):
+    """Each example sample analysed again, in this process: the same bytes as the workflow's."""
+    from ntrkfusion.config import load_config
+    from ntrkfusion.samplesheet import read_samples
+    from ntrkfusion.stages.layout import SampleFiles
+    from ntrkfusion.stages.sample import analyse
+
+    for sample in [s for s in read_samples(example_run / "config/samples.tsv") if s.sample in ("etv6_ntrk3",
+                                                                                          "dna_tpm3_ntrk1_20")]:
+        again = SampleFiles(tmp_path / sample.sample)
+        analyse(sample, load_config(example_run / "config/config.yaml"), again)
+        for name in ("bam_info", "evidence", "fusions", "fusions_tsv", "vcf", "reads"):
+            first = getattr(SampleFiles.of(sample.sample, example_run / "results"), name)
+            assert getattr(again, name).read_bytes() == first.read_bytes(), (sample.sample, name)
 
 
 def check_example_vcf(work: Path) -> None:
@@ -169,24 +158,27 @@ def check_example_fusions(work: Path) -> None:
 
 
 def test_bam_without_ntrk_reads_is_indeterminate(tmp_path, bam_factory):
+    from ntrkfusion.samplesheet import Sample
+    from ntrkfusion.stages.layout import SampleFiles
+    from ntrkfusion.stages.sample import analyse
+
     bam = bam_factory(reads=[Read(f"r{i}", "chr2", 1_000_000 + 50 * i) for i in range(20)])
-    work = project(tmp_path, [["EMPTY", bam, "rna", 60]])
-    out = snakemake(work)
-    assert out.returncode == 0, out.stderr
-    row = pd.read_csv(work / "results/samples.tsv", sep="\t", keep_default_na=False).iloc[0]
-    assert row.result == "INDETERMINATE" and "NO_TARGET_READS" in row.qc_flags.split(";")
-    assert "0 reads in the NTRK loci < 10" in row.reasons
+    result = analyse(Sample("EMPTY", bam, "rna", 60.0), {}, SampleFiles(tmp_path / "EMPTY"))
+    assert result.result == "INDETERMINATE" and "NO_TARGET_READS" in result.qc_flags
+    assert "0 reads in the NTRK loci < 10" in result.reasons
 
 
 def test_reads_outside_the_padded_loci_are_not_counted(tmp_path, bam_factory):
+    from ntrkfusion.records import read_bam_info
+    from ntrkfusion.samplesheet import Sample
+    from ntrkfusion.stages.layout import SampleFiles
+    from ntrkfusion.stages.sample import call_only
+
     reads = [Read("in", "chr1", 156874571), Read("pad", "chr1", 156900000), Read("far", "chr1", 1000000),
              Read("sec", "chr9", 84934200, flag=256), Read("qc", "chr15", 87940700, flag=512)]  # fmt: skip
-    bam = bam_factory(reads=reads)
-    work = project(tmp_path, [["S1", bam, "rna", 50]], ntrk_padding=20000)
-    out = snakemake(work)
-    assert out.returncode == 0, out.stderr
-    row = pd.read_csv(work / "results/inputs.tsv", sep="\t").iloc[0]
-    assert (row.NTRK1_reads, row.NTRK2_reads, row.NTRK3_reads) == (2, 0, 0)
+    files = SampleFiles(tmp_path / "S1")
+    call_only(Sample("S1", bam_factory(reads=reads), "rna", 50.0), {"ntrk_padding": 20000}, files)
+    assert [locus.reads for locus in read_bam_info(files.bam_info).loci] == [2, 0, 0]
 
 
 def test_bad_sheet_fails_before_any_job_one_line_per_problem(tmp_path):
@@ -225,19 +217,18 @@ def test_bad_config_is_one_line_per_key(tmp_path):
     ]
 
 
-def test_custom_annotation_from_a_gtf(tmp_path):
+def test_custom_annotation_from_a_gtf(tmp_path, example_run):
     from ntrkfusion.annotation import load_annotation
 
     gtf = write_gtf(tmp_path / "lab.gtf", load_annotation("GRCh38"))
     bam = EXAMPLE / "etv6_ntrk3.bam"
-    bundled = project(tmp_path / "bundled", [["EX", bam, "rna", 60]])
-    custom = project(tmp_path / "custom", [["EX", bam, "rna", 60]], genome_build="GRCh38-lab", annotation_gtf=gtf)
-    assert snakemake(bundled).returncode == 0
+    custom = project(tmp_path / "custom", [["etv6_ntrk3", bam, "rna", 60]], genome_build="GRCh38-lab",
+                     annotation_gtf=gtf)  # fmt: skip
     out = snakemake(custom)
     assert out.returncode == 0, out.stderr
     assert (custom / "results/annotation/GRCh38-lab/transcripts.parquet").is_file()
     ours = pd.read_csv(custom / "results/inputs.tsv", sep="\t").iloc[0]
-    theirs = pd.read_csv(bundled / "results/inputs.tsv", sep="\t").iloc[0]
+    bundled = pd.read_csv(example_run / "results/inputs.tsv", sep="\t").set_index("sample").loc["etv6_ntrk3"]
     assert ours.build == "GRCh38-lab"
-    assert ours[["NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist() == theirs[
-        ["NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]].tolist()  # fmt: skip
+    genes = ["NTRK1_reads", "NTRK2_reads", "NTRK3_reads"]
+    assert ours[genes].tolist() == bundled[genes].tolist()

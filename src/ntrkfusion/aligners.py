@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .assays import RNA
+from .vocabulary import RNA
 
 
 @dataclass(frozen=True)

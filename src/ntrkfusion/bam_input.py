@@ -10,7 +10,6 @@ file, plus one indexed probe of each NTRK locus: checking a cohort is quick.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,29 +19,9 @@ from . import alignment_file as af
 from .aligners import aligner, assay_warning, evidence_warning
 from .errors import UserError
 from .genome import BuildCall, resolve_build
+from .records import BamInfo
 from .reference import Reference
 from .samplesheet import Sample
-
-
-@dataclass(frozen=True)
-class BamInfo:
-    """What the workflow needs to know about one sample's alignment file."""
-
-    sample: str
-    assay: str
-    bam: str
-    index: str
-    build: str
-    chr_prefix: bool
-    build_evidence: str
-    sort_order: str
-    aligner: str
-    fingerprint: dict = field(default_factory=dict)  # of the file and its index (alignment_file.fingerprint)
-    read_group_samples: tuple[str, ...] = ()  # the SM tags of the header's read groups
-    warnings: tuple[str, ...] = ()  # visible in qc.json and the report
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def find_index(bam: Path) -> Path | None:
@@ -178,16 +157,28 @@ def probe_loci(bam: Path, index: Path, reference: str | None, regions, sample: s
     a corrupt block there, shows here as one line instead of a traceback inside a job."""
     try:
         with pysam.AlignmentFile(str(bam), index_filename=str(index), reference_filename=reference) as fh:
-            for region in regions:
-                for n, read in enumerate(fh.fetch(region.contig, region.start, region.end)):
-                    if read.reference_name != region.contig or read.reference_start >= region.end:
-                        raise OSError(f"the index points {region} at a record on "
-                                      f"{read.reference_name}:{read.reference_start + 1}")  # fmt: skip
-                    if n >= 20:
-                        break
+            probe_open(fh, regions, bam, index, sample)
     except (OSError, ValueError) as err:
-        raise UserError(f"sample {sample}: {bam.name} cannot be read in the NTRK loci through {index.name} ({err}); "
-                        f"re-create the index with `samtools index {bam}`, or the file if that fails") from None
+        raise _unreadable(sample, bam, index, err) from None
+
+
+def probe_open(fh: pysam.AlignmentFile, regions, bam: Path, index: Path, sample: str) -> None:
+    """``probe_loci`` through an alignment file already open (a job opens its BAM once)."""
+    try:
+        for region in regions:
+            for n, read in enumerate(fh.fetch(region.contig, region.start, region.end)):
+                if read.reference_name != region.contig or read.reference_start >= region.end:
+                    raise OSError(f"the index points {region} at a record on "
+                                  f"{read.reference_name}:{read.reference_start + 1}")  # fmt: skip
+                if n >= 20:
+                    break
+    except (OSError, ValueError) as err:
+        raise _unreadable(sample, Path(bam), Path(index), err) from None
+
+
+def _unreadable(sample: str, bam: Path, index: Path, err: Exception) -> UserError:
+    return UserError(f"sample {sample}: {bam.name} cannot be read in the NTRK loci through {index.name} ({err}); "
+                     f"re-create the index with `samtools index {bam}`, or the file if that fails")
 
 
 @lru_cache(maxsize=64)

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .assays import ASSAYS
-from .assays import HELP as ASSAY_HELP
-from .assays import UMI_HELP, UMI_SOURCES
+from .vocabulary import ASSAYS
+from .vocabulary import ASSAY_HELP
+from .vocabulary import UMI_HELP, UMI_SOURCES
 from .errors import UserError
 
 DESCRIPTION = (
@@ -69,9 +69,8 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("--genome-build", default="auto", help=BUILD_HELP)
     call.add_argument("--config", type=Path, help=CONFIG_HELP)
     call.add_argument("--out", type=Path, default=Path("."),
-                      help="folder for SAMPLE.evidence.parquet, SAMPLE.fusions.parquet, SAMPLE.fusions.tsv and "
-                           "SAMPLE.fusions.vcf.gz "
-                           "(default: the current folder)")  # fmt: skip
+                      help="folder; the sample's files (bam_info.json, evidence.parquet, fusions.parquet, fusions.tsv, "
+                           "fusions.vcf.gz) go to OUT/SAMPLE/ as in the workflow (default: the current folder)")  # fmt: skip
     call.set_defaults(func=_call)
 
     pon = sub.add_parser("build-pon", help="a panel of normals from the laboratory's known-negative BAMs")
@@ -148,57 +147,55 @@ def _out_folder(out: Path, flag: str = "--out") -> Path:
 def _run(args) -> int:
     from .config import load_config
     from .samplesheet import sample_from_fields
-    from .single import run_sample
+    from .stages.layout import SampleFiles
+    from .stages.sample import analyse, custom_annotation
 
     config = load_config(args.config)
     fields = dict(sample=_sample_name(args), bam=str(args.bam), assay=args.assay, tumour_content=args.tumour_content,
                   dv200=args.dv200, panel_bed=str(args.panel_bed) if args.panel_bed else None, umi=args.umi)  # fmt: skip
     sample = sample_from_fields(fields, Path.cwd())
-    done = run_sample(sample, config, _out_folder(args.out))
-    qc = done.qc
-    print(f"{sample.sample}: {qc['result']}")
-    for reason in qc["reasons"]:
+    out = _out_folder(args.out)
+    files = SampleFiles.of(sample.sample, out)
+    result = analyse(sample, config, files, annotation=custom_annotation(config, out, sample))
+    print(f"{sample.sample}: {result.result}")
+    for reason in result.reasons:
         print(f"  {reason}")
-    print(f"files: {done.out}/ (qc.json, fusions.tsv, fusions.vcf.gz, report.html)")
+    print(f"files: {files.folder}/ (qc.json, fusions.tsv, fusions.vcf.gz, report.html)")
     return 0
 
 
 def _call(args) -> int:
-    from .bam_input import inspect_sample
-    from .calling.stage import call_to_files, summary
-    from .config import for_sample, load_config
+    from .config import load_config
     from .samplesheet import Sample
+    from .stages.call import summary
+    from .stages.layout import SampleFiles
+    from .stages.sample import call_only
 
     name = _sample_name(args)
-    config = for_sample(load_config(args.config), Sample(name, args.bam, args.assay, umi=args.umi))
-    reference = args.reference or config.get("reference") or None
-    if reference is not None and not Path(reference).is_file():
-        raise UserError(f"--reference {reference}: file not found")
-    out = _out_folder(args.out)
-    info = inspect_sample(Sample(name, args.bam.resolve(), args.assay), reference=reference,
-                          genome_build=args.genome_build)  # fmt: skip
-    out.mkdir(parents=True, exist_ok=True)
-    files = dict(evidence=out / f"{name}.evidence.parquet", parquet=out / f"{name}.fusions.parquet",
-                 tsv=out / f"{name}.fusions.tsv", vcf=out / f"{name}.fusions.vcf.gz")  # fmt: skip
-    result = call_to_files(info.bam, name, args.assay, info.build, config, files, reference=reference)
-    print(summary(result, name, result.ntrk_reads))
+    config = load_config(args.config)
+    config = {**config, "genome_build": args.genome_build, "reference": args.reference or config.get("reference")}
+    if config["reference"] and not Path(config["reference"]).is_file():
+        raise UserError(f"--reference {config['reference']}: file not found")
+    files = SampleFiles.of(name, _out_folder(args.out))
+    called = call_only(Sample(name, args.bam.resolve(), args.assay, umi=args.umi), config, files)
+    print(summary(called))
     return 0
 
 
 def _build_pon(args) -> int:
-    from .bam_input import inspect_samples
-    from .calling.stage import build_panel_of_normals
     from .config import load_config
     from .samplesheet import read_samples
+    from .stages.inspect import check_samples
+    from .stages.pon import build_panel_of_normals
 
     if args.min_samples < 1:
         raise UserError("build-pon: --min-samples must be at least 1")
     config = load_config(args.config)
+    config = {**config, "genome_build": args.genome_build, "reference": args.reference or config.get("reference")}
     samples = read_samples(args.samples)
-    infos = inspect_samples(samples, reference=args.reference, genome_build=args.genome_build)
-    normals = [(i.sample, i.bam, i.assay, i.build) for i in infos]
-    table = build_panel_of_normals(normals, config, args.out, args.min_samples, reference=args.reference)
-    print(f"{args.out}: {len(table)} sites seen in >= {args.min_samples} of {len(normals)} normals")
+    infos = check_samples(samples, config)
+    table = build_panel_of_normals(list(zip(samples, infos)), config, args.out, args.min_samples)
+    print(f"{args.out}: {len(table)} sites seen in >= {args.min_samples} of {len(samples)} normals")
     return 0
 
 

@@ -86,24 +86,6 @@ def load_config(path: str | Path | None) -> dict:
     return with_defaults(config)
 
 
-def file_problems(config: dict) -> list[str]:
-    """The files the config names, checked before any job: one line per problem."""
-    problems = []
-    if config.get("panel_of_normals"):
-        from .calling.pon import PanelOfNormals
-
-        try:
-            PanelOfNormals.load(config["panel_of_normals"])
-        except UserError as err:
-            problems += err.problems
-    if config.get("housekeeping_genes"):
-        try:
-            control_genes(config["housekeeping_genes"])
-        except UserError as err:
-            problems += err.problems
-    return problems
-
-
 def control_genes(path: str | Path | None) -> list[str]:
     """The RNA control (housekeeping) genes: the lab's TSV with a ``gene`` column, or the
     bundled list (``resources/curated/housekeeping_genes.tsv``)."""

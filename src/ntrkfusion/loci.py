@@ -1,4 +1,4 @@
-"""The NTRK loci of a build, in a BAM's own contig names, and read counts over them."""
+"""The NTRK loci of a build, in a BAM's own contig names."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from .annotation import Annotation
 from .genome import ContigNames
-
-NTRK_GENES = ("NTRK1", "NTRK2", "NTRK3")
+from .vocabulary import NTRK_GENES
 
 
 @dataclass(frozen=True)

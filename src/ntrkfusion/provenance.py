@@ -19,10 +19,8 @@ from . import alignment_file as af
 # The config keys each stage reads ("section.key" for nested keys); files named by a key are
 # fingerprinted too, so that editing the file counts as a change.
 STAGE_KEYS = {
-    "calling": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "panel_of_normals",
-                "calling", "umi"),
-    "result": ("genome_build", "reference", "annotation_gtf", "housekeeping_genes", "qc", "calling.min_fragments",
-               "calling.min_fragments_cfdna", "calling.min_mapq", "umi"),  # fmt: skip
+    "sample": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "panel_of_normals",
+               "housekeeping_genes", "calling", "qc", "umi"),  # fmt: skip
 }
 FILE_KEYS = ("reference", "annotation_gtf", "panel_of_normals", "housekeeping_genes")
 
@@ -31,9 +29,10 @@ def stage_settings(config: dict, stage: str) -> dict:
     """The settings one stage reads, with the fingerprints of the files they name, and the
     pipeline's version and table layout (an upgrade re-runs what it computed differently)."""
     from . import __version__
-    from .calling.table import COLUMNS
+    from .records import FUSION_COLUMNS
 
-    out = {"pipeline_version": __version__, "fusion_columns": hashlib.sha256(" ".join(COLUMNS).encode()).hexdigest()[:12]}
+    out = {"pipeline_version": __version__,
+           "fusion_columns": hashlib.sha256(" ".join(FUSION_COLUMNS).encode()).hexdigest()[:12]}  # fmt: skip
     for key in STAGE_KEYS[stage]:
         section, _, sub = key.partition(".")
         value = config.get(section)
@@ -59,11 +58,6 @@ def file_fingerprint(path: str | Path) -> str | None:
     if fai.is_file():
         parts.append(af.fingerprint(fai))
     return ":".join(parts)
-
-
-def inputs_fingerprint(fingerprint: dict) -> str:
-    """One string for a sample's file fingerprints (BamInfo.fingerprint), for a rule's params."""
-    return " ".join(f"{k}={v}" for k, v in sorted(fingerprint.items()))
 
 
 # -- what a run was: run_info.json beside the tables, a provenance block in qc.json ------------

@@ -22,3 +22,24 @@ rule build_annotation:
         out_dir=lambda wildcards, output: Path(output.tables[0]).parent,
     script:
         "../../scripts/build_annotation.py"
+
+
+rule exon_boundaries:
+    """Read the spliced sequence at every exon boundary from the reference, once per build."""
+    input:
+        reference=config["reference"] or [],
+        annotation=lambda wildcards: f"{annotation_dir(wildcards.build)}/transcripts.parquet",
+    output:
+        table="results/reference/{build}/exon_boundaries.parquet",
+    log:
+        "logs/exon_boundaries/{build}.log",
+    conda:
+        "../../envs/ntrkfusion.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        annotation=lambda wildcards: annotation_dir(wildcards.build),
+    script:
+        "../../scripts/exon_boundaries.py"

@@ -13,13 +13,16 @@ if (Path(workflow.basedir) / "src").is_dir():
     sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
 from ntrkfusion.annotation.custom import check as check_annotation_gtf
-from ntrkfusion.bam_input import inspect_samples
-from ntrkfusion.config import config_problems, file_problems
+from ntrkfusion.config import config_problems
 from ntrkfusion.errors import UserError
 from ntrkfusion.paths import bundled_annotation_dir
-from ntrkfusion.provenance import config_digest, inputs_fingerprint, settings_digest
+from ntrkfusion.provenance import config_digest, settings_digest
 from ntrkfusion.runs import prepare_rerun
 from ntrkfusion.samplesheet import read_samples, sample_id_rule
+from ntrkfusion.stages.cohort import summary
+from ntrkfusion.stages.inspect import check_samples, config_file_problems
+from ntrkfusion.stages.layout import SampleFiles, pattern
+from ntrkfusion.vocabulary import RNA
 
 
 def _stop(problems):
@@ -30,8 +33,8 @@ def _stop(problems):
 if config_problems(config):
     _stop(config_problems(config))
 validate(config, schema="../schemas/config.schema.yaml")  # fills in the defaults
-if file_problems(config):
-    _stop(file_problems(config))
+if config_file_problems(config):
+    _stop(config_file_problems(config))
 
 CUSTOM_ANNOTATION = bool(config["annotation_gtf"])
 
@@ -40,14 +43,9 @@ def _load_checked_samples():
     """The sample sheet, validated, with every BAM's header checked and its build named."""
     try:
         samples = read_samples(config["samples"])
-        infos = inspect_samples(
-            samples,
-            reference=config["reference"] or None,
-            genome_build=config["genome_build"],
-            custom_annotation=CUSTOM_ANNOTATION,
-            strict_identity=config["strict_identity"],
-            probe=False,  # each sample's first job reads its loci through the index
-        )
+        infos = check_samples(
+            samples, config
+        )  # each sample's job reads its loci through the index
     except UserError as err:
         _stop(err.problems)
     return {s.sample: s for s in samples}, {i.sample: i for i in infos}
@@ -97,32 +95,18 @@ def sample_annotation(wildcards):
 
 # Input functions are called once per job while Snakemake plans: one function per rule (with
 # unpack) rather than one per file keeps planning a 1000-sample cohort quick.
-def calling_inputs(wildcards):
-    """Everything a sample's first stage reads."""
-    info = BAM_INFO[wildcards.sample]
+def sample_inputs(wildcards):
+    """Everything a sample's job reads."""
+    info, sample = BAM_INFO[wildcards.sample], SAMPLES[wildcards.sample]
     inputs = dict(
         bam=info.bam,
         index=info.index,
         annotation=f"{annotation_dir(info.build)}/transcripts.parquet",
     )
-    if config["reference"] and SAMPLES[wildcards.sample].assay == "rna":
+    if config["reference"] and sample.assay == RNA:
         inputs["boundaries"] = f"results/reference/{info.build}/exon_boundaries.parquet"
     if config["panel_of_normals"]:
         inputs["panel_of_normals"] = config["panel_of_normals"]
-    return inputs
-
-
-def qc_inputs(wildcards):
-    """Everything a sample's QC reads."""
-    info, sample = BAM_INFO[wildcards.sample], SAMPLES[wildcards.sample]
-    folder = f"results/{wildcards.sample}"
-    inputs = dict(
-        bam=info.bam,
-        index=info.index,
-        info=f"{folder}/bam_info.json",
-        fusions=f"{folder}/fusions.parquet",
-        evidence=f"{folder}/evidence.parquet",
-    )
     if sample.panel_bed:
         inputs["panel_bed"] = str(sample.panel_bed)
     if config["housekeeping_genes"]:
@@ -131,11 +115,25 @@ def qc_inputs(wildcards):
 
 
 def sample_params(wildcards):
-    """The sample's sheet row and its files' fingerprint: a changed row or a replaced file
-    (whatever its timestamps) re-runs the sample (Snakemake's params trigger)."""
-    record = SAMPLES[wildcards.sample].to_dict()
-    record["inputs"] = inputs_fingerprint(BAM_INFO[wildcards.sample].fingerprint)
-    return record
+    """The sample's sheet row: a changed row re-runs the sample (Snakemake's params trigger)."""
+    return SAMPLES[wildcards.sample].to_dict()
+
+
+def checked_params(wildcards):
+    """What the checks found about the sample's file, its fingerprint included: a replaced file
+    (whatever its timestamps) re-runs the sample, and the job does not check it again.
+    """
+    return BAM_INFO[wildcards.sample].to_dict()
+
+
+def sample_file(name):
+    """A per-sample output pattern, results/{sample}/<file> (ntrkfusion.stages.layout)."""
+    return pattern(name)
+
+
+def per_sample(name, samples=None):
+    """One per-sample file of every sample (or of ``samples``), sorted by sample."""
+    return [str(getattr(SampleFiles.of(s), name)) for s in sorted(samples or SAMPLES)]
 
 
 # The genome builds of this run's BAMs.
@@ -158,17 +156,15 @@ def all_outputs():
         "results/samples.parquet",
         "results/report.html",
         "results/multiqc/ntrkfusion_mqc.tsv",
-        *expand("results/{sample}/report.html", sample=sorted(SAMPLES)),
+        *per_sample("report"),
     ]
 
 
-# What each stage reads from the config (and the files it names), as one value per stage: an
-# edited threshold re-runs the stages that read it (Snakemake's params trigger).
-SETTINGS = {stage: settings_digest(config, stage) for stage in ("calling", "result")}
+# What a sample's job reads from the config (and the files it names), as one value: an edited
+# threshold re-runs the samples (Snakemake's params trigger).
+SETTINGS = settings_digest(config, "sample")
 
 
 def print_summary():
     """At the end of a run: each sample's result and where the reports are."""
-    from ntrkfusion.report.summary import end_of_run
-
-    print(end_of_run(), file=sys.stderr)
+    print(summary(), file=sys.stderr)

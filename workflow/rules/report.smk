@@ -19,7 +19,7 @@ rule cohort_report:
         mem_mb=1000,
         runtime=10,
     script:
-        "../../scripts/report.py"
+        "../../scripts/cohort.py"
 
 
 rule multiqc_content:
@@ -38,4 +38,4 @@ rule multiqc_content:
         mem_mb=1000,
         runtime=10,
     script:
-        "../../scripts/report.py"
+        "../../scripts/cohort.py"

@@ -24,7 +24,7 @@ from ..alignment_file import fingerprint
 from ..errors import UserError
 from ..genome import canonical_contig, detect_build
 from ..io import atomic_write
-from ..loci import NTRK_GENES
+from ..vocabulary import NTRK_GENES
 from .gtf import records
 
 

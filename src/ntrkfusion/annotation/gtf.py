@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import UserError
 from ..genome import canonical_contig
+from ..vocabulary import NTRK_GENES
 from .domains import write_kinase_domains
 from .tables import TranscriptModel, write_tables
 
@@ -37,7 +38,7 @@ def build_from_gtf(gtf: Path, out_dir: Path, build: str, curated: Path, referenc
     if not transcripts:
         raise UserError(f"annotation_gtf {gtf}: no transcripts with exons found")
     chosen = _choose(transcripts)
-    missing = [g for g in ("NTRK1", "NTRK2", "NTRK3") if g not in {t.gene for t in chosen}]
+    missing = [g for g in NTRK_GENES if g not in {t.gene for t in chosen}]
     if missing:
         raise UserError(f"annotation_gtf {gtf}: no transcript for {', '.join(missing)}")
     counts = write_tables(out_dir, chosen, pd.DataFrame(genes))

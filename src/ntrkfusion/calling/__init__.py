@@ -6,6 +6,6 @@ clips:     partner of a soft-clipped junction, from exon-boundary sequences of t
 cluster:   evidence -> candidate fusions with one breakpoint per side; fragment counts.
 describe:  genes, exons, frame, kinase domain, known partner, VICC-style name.
 filters:   the reasons a candidate is not reported as PASS, and its confidence.
-table:     the one pyarrow schema of fusions.parquet / .tsv.
-engine:    one sample from BAM to tables.
+table:     the fusions table's row order (its schema: ``records``).
+engine:    one sample from its open alignment file to evidence and candidates.
 """

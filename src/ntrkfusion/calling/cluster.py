@@ -27,15 +27,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..annotation import Annotation
-from ..assays import genomic
+from ..vocabulary import EvidenceKind, RNA, genomic
 from ..genome import canonical_contig
-from ..loci import NTRK_GENES
 from .evidence import Evidence, SetAside
 from .junctions import Side
 from .molecules import count_fragments
-from .naming import NO_GENE, UNKNOWN, Partner, PartnerNamer
+from .naming import NO_GENE, Partner, PartnerNamer
 
-NTRK = NTRK_GENES
 CLIP_KEY = 8  # clip bases next to the junction that must agree between reads of one partner
 
 
@@ -109,7 +107,7 @@ class Clusterer:
             cand = Candidate(ntrk, partner.gene, ntrk, orientation_ok=ok)
             cand.chrom5, cand.bp5 = _canon(ntrk_side.chrom), ntrk_side.pos
             cand.chrom3, cand.bp3 = (_canon(other.chrom), other.pos) if other else (None, None)
-        if self.assay == "rna":
+        if self.assay == RNA:
             cand.bp5, cand.snapped5 = self.snap_to_exon(cand.gene5, cand.bp5, "5")
             cand.bp3, cand.snapped3 = self.snap_to_exon(cand.gene3, cand.bp3, "3")
         return cand
@@ -145,7 +143,7 @@ class Clusterer:
             if ev.set_aside:
                 continue
             cand = self.orient(ev, self.namer.at(ev.side_b, ev.region))
-            if ev.kind == "discordant":
+            if ev.kind == EvidenceKind.DISCORDANT:
                 pairs.append((cand, ev))
             elif ev.side_b is None:
                 clips.append((cand, ev))
@@ -160,7 +158,7 @@ class Clusterer:
         exact: dict[tuple, Candidate] = {}
         for cand, ev in precise:
             exact.setdefault(cand.key, cand).evidence.append(ev)
-        window = self.s.snap if self.assay == "rna" else self.s.dna_window
+        window = self.s.snap if self.assay == RNA else self.s.dna_window
         merged: list[Candidate] = []
         for cand in sorted(exact.values(), key=lambda c: (-len(c.fragments()), _order(c.key))):
             for m in merged:
@@ -176,14 +174,14 @@ class Clusterer:
     def _attach_clips(self, cands: list[Candidate], clips) -> list[Candidate]:
         """A clip at a candidate's NTRK breakpoint supports it; in RNA, clips at an NTRK exon
         boundary whose sequences agree form a candidate whose partner is unknown."""
-        window = 0 if self.assay == "rna" else self.s.dna_window
+        window = 0 if self.assay == RNA else self.s.dna_window
         unknown: dict[tuple, Candidate] = {}
         for cand, ev in clips:
             target = next((c for c in cands if c.ntrk_gene == ev.region and c.ntrk_is_3prime == cand.ntrk_is_3prime
                            and abs(c.ntrk_bp() - cand.ntrk_bp()) <= window), None)  # fmt: skip
             if target is not None:
                 target.evidence.append(ev)
-            elif self.assay == "rna" and self.at_ntrk_boundary(cand):
+            elif self.assay == RNA and self.at_ntrk_boundary(cand):
                 unknown.setdefault(cand.key, cand).evidence.append(ev)
             else:
                 ev.set_aside = SetAside.UNPLACED_CLIP
@@ -247,7 +245,7 @@ class Clusterer:
         by_locus: dict[tuple, list[tuple[Candidate, Evidence]]] = {}
         for cand, ev in loose:
             gene, chrom, pos = cand.partner()
-            in_gene = self.assay == "rna" and gene not in NO_GENE and self.namer.at(ev.side_b, ev.region).in_exon
+            in_gene = self.assay == RNA and gene not in NO_GENE and self.namer.at(ev.side_b, ev.region).in_exon
             place = ("gene", gene) if in_gene else ("chrom", chrom)
             by_locus.setdefault((ev.region, cand.gene5, cand.gene3, cand.orientation_ok, place), []).append((cand, ev))
         out = []
@@ -281,7 +279,7 @@ class Clusterer:
         if count_fragments(cand.evidence)["supporting_fragments"] > 1:
             return False
         clean = (
-            self.assay == "rna" and cand.snapped
+            self.assay == RNA and cand.snapped
             and any((ev.junction_anchor or 0) >= self.s.min_anchor and ev.junction_mapq >= self.s.min_mapq
                     for ev in cand.evidence)
         )  # fmt: skip

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from ..annotation import Annotation
-from ..assays import genomic
+from ..vocabulary import RNA, genomic
 from ..partners import is_known_partner
-from .cluster import NTRK, Candidate
+from ..vocabulary import NTRK_GENES
+from .cluster import Candidate
 from .naming import NO_GENE
 
 
@@ -17,7 +18,7 @@ def describe(cand: Candidate, ann: Annotation, assay: str) -> dict:
     exon3, site3 = _exon(ann, cand.gene3, cand.bp3, "3")
     in_frame = None
     if exon5 is not None and exon3 is not None:
-        if assay == "rna" and not cand.snapped:
+        if assay == RNA and not cand.snapped:
             in_frame = ann.junction_in_frame(cand.gene5, cand.bp5, cand.gene3, cand.bp3)
         else:
             in_frame = ann.exon_join_in_frame(cand.gene5, exon5, cand.gene3, exon3)
@@ -102,7 +103,7 @@ def _breakpoint_type(cand: Candidate, assay: str) -> str:
 
 
 def _kinase_retained(ann: Annotation, cand: Candidate, exon3: int | None) -> bool | None:
-    if cand.gene3 not in NTRK:
+    if cand.gene3 not in NTRK_GENES:
         return False
     domain = ann.kinase_domain(cand.gene3)
     if cand.bp3 is not None:
@@ -115,7 +116,7 @@ def _kinase_retained(ann: Annotation, cand: Candidate, exon3: int | None) -> boo
 
 
 def _known(cand: Candidate) -> bool:
-    if cand.gene3 in NTRK:
+    if cand.gene3 in NTRK_GENES:
         return is_known_partner(cand.gene5, cand.gene3)
     return False
 

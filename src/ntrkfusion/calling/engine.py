@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pysam
 
+from ..vocabulary import EvidenceKind, RNA
 from ..annotation import Annotation
 from ..config import default, with_defaults
 from ..genome import ContigNames
-from ..io import write_parquet
+from ..records import EVIDENCE_COLUMNS
 from ..loci import ntrk_regions
 from . import filters as flt
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
@@ -28,7 +28,7 @@ from .unaligned import place_unaligned
 from .molecules import UmiReader, count_fragments, umi_reader
 from .describe import describe
 from .fused_sequence import add_fused_sequences
-from .evidence import EVIDENCE_COLUMNS, Evidence, LocusReads, SetAside, add_mate_mapq, extract, partner_clips
+from .evidence import Evidence, LocusReads, SetAside, add_mate_mapq, extract, partner_clips
 from .junctions import Side
 from .naming import NO_GENE, UNKNOWN
 from .pon import PanelOfNormals
@@ -65,46 +65,49 @@ class CallResult:
         return sum(locus.reads for locus in self.loci)
 
 
-def call_sample(bam_path: str | Path, sample: str, assay: str, ann: Annotation, reference: str | None = None,
-                settings: CallSettings | None = None, boundaries: pd.DataFrame | None = None,
-                pon: PanelOfNormals | None = None) -> CallResult:  # fmt: skip
-    """Call one sample.  With a ``reference`` (or its precomputed exon ``boundaries`` table),
-    soft-clipped RNA reads get their partner named; without, they stay partner-unknown.  With a
-    panel of normals, candidates it holds are filtered ``in_panel_of_normals``."""
+def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, ann: Annotation,
+                reference: str | None = None, settings: CallSettings | None = None,
+                boundaries: pd.DataFrame | None = None, pon: PanelOfNormals | None = None) -> CallResult:  # fmt: skip
+    """Call one sample from its open alignment file (or its path).  With a ``reference`` (or its
+    precomputed exon ``boundaries`` table), soft-clipped RNA reads get their partner named;
+    without, they stay partner-unknown.  With a panel of normals, candidates it holds are
+    filtered ``in_panel_of_normals``."""
+    if not isinstance(bam, pysam.AlignmentFile):
+        with pysam.AlignmentFile(str(bam), reference_filename=reference) as opened:
+            return call_sample(opened, sample, assay, ann, reference, settings, boundaries, pon)
     settings = settings or CallSettings()
-    with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
-        contigs = ContigNames(tuple(bam.references))
-        evidence: list[Evidence] = []
-        spans, loci = {}, []
-        for region in ntrk_regions(ann, contigs, settings.padding):
-            tx = ann.transcript(region.name)
-            span = (int(tx["tx_start"]) + 1, int(tx["tx_end"]))
-            spans[region.name] = (region.contig, *span)
-            found, counts = extract(bam, region, span, settings.min_clip, settings.filters.min_mapq, settings.umi)
-            evidence += found
-            loci.append(counts)
-        set_aside_same_gene(evidence, ann, spans, assay)
-        if assay == "rna":
-            if boundaries is None and reference:
-                boundaries = boundary_table(ann, reference)
-            named = ExonBoundaryIndex(boundaries) if boundaries is not None else None
-            clipped = tuple(sorted({ev.region for ev in evidence if ev.kind == "clip" and not ev.set_aside}))
-            own = named or ExonBoundaryIndex(consensus_boundaries(bam, ann, contigs, clipped))
-            set_aside_spliced_clips(evidence, ann, own, settings.snap)
-            if named is not None:
-                _name_clip_partners(evidence, ann, named, contigs, settings.snap)
-                unaligned = [u for locus in loci for u in locus.unaligned]
-                evidence += place_unaligned(unaligned, named, ann, contigs, settings.min_clip)
-        add_mate_mapq(bam, evidence)
-        clusterer = Clusterer(ann, assay, settings.clustering())
-        candidates = clusterer.cluster(evidence)
-        if assay == "rna":
-            evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings)
-    window = settings.snap if assay == "rna" else settings.dna_window
+    contigs = ContigNames(tuple(bam.references))
+    evidence: list[Evidence] = []
+    spans, loci = {}, []
+    for region in ntrk_regions(ann, contigs, settings.padding):
+        tx = ann.transcript(region.name)
+        span = (int(tx["tx_start"]) + 1, int(tx["tx_end"]))
+        spans[region.name] = (region.contig, *span)
+        found, counts = extract(bam, region, span, settings.min_clip, settings.filters.min_mapq, settings.umi)
+        evidence += found
+        loci.append(counts)
+    set_aside_same_gene(evidence, ann, spans, assay)
+    if assay == RNA:
+        if boundaries is None and reference:
+            boundaries = boundary_table(ann, reference)
+        named = ExonBoundaryIndex(boundaries) if boundaries is not None else None
+        clipped = tuple(sorted({ev.region for ev in evidence if ev.kind == EvidenceKind.CLIP and not ev.set_aside}))
+        own = named or ExonBoundaryIndex(consensus_boundaries(bam, ann, contigs, clipped))
+        set_aside_spliced_clips(evidence, ann, own, settings.snap)
+        if named is not None:
+            _name_clip_partners(evidence, ann, named, contigs, settings.snap)
+            unaligned = [u for locus in loci for u in locus.unaligned]
+            evidence += place_unaligned(unaligned, named, ann, contigs, settings.min_clip)
+    add_mate_mapq(bam, evidence)
+    clusterer = Clusterer(ann, assay, settings.clustering())
+    candidates = clusterer.cluster(evidence)
+    if assay == RNA:
+        evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings)
+    window = settings.snap if assay == RNA else settings.dna_window
     rows = [_row(cand, sample, assay, ann, clusterer, settings.filters,
                  pon is not None and pon.matches(cand, window)) for cand in candidates]  # fmt: skip
     rows, candidates = _without_minor_clusters(rows, candidates, settings.filters)
-    add_wild_type(rows, bam_path, reference, settings.filters.min_mapq)
+    add_wild_type(rows, bam, settings.filters.min_mapq)
     add_fused_sequences(rows, ann, reference)
     fusions = to_frame(rows)
     _number_candidates(fusions, candidates)
@@ -128,7 +131,7 @@ def _without_minor_clusters(rows: list[dict], candidates: list[Candidate], s: fl
     evidence is marked MINOR_CLUSTER (and counted in qc.json)."""
     keep = []
     for row, cand in zip(rows, candidates):
-        minor = row["classification"] in (flt.Class.WEAK, flt.Class.ARTEFACT) and (
+        minor = row["classification"] in (flt.CandidateClass.WEAK, flt.CandidateClass.ARTEFACT) and (
             row["supporting_fragments"] < s.min_fragments
         )
         if minor:
@@ -151,7 +154,7 @@ def junction_like(cand: Candidate, row: dict, assay: str, clusterer: Clusterer) 
     several = row["supporting_fragments"] >= 2
     if row["split_reads"] == 0:
         return partner not in NO_GENE and row["supporting_fragments"] >= 3
-    if assay == "rna":
+    if assay == RNA:
         at_boundary = cand.ntrk_bp() is not None and clusterer.at_ntrk_boundary(cand)
         partner_ok = partner == UNKNOWN or (precise and (cand.snapped or several))
         return at_boundary and partner_ok
@@ -173,7 +176,7 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
     The aligner may have extended the NTRK alignment by up to ``snap`` bases that happen to
     match across the junction (often the AG of a splice acceptor); those bases belong to the
     partner, so the look-up tries each such shift that puts the NTRK side on an exon boundary."""
-    for ev in (ev for ev in evidence if ev.kind == "clip" and not ev.set_aside):
+    for ev in (ev for ev in evidence if ev.kind == EvidenceKind.CLIP and not ev.set_aside):
         strand = ann.transcript(ev.region)["strand"]
         ntrk_is_3prime = ev.side_a.role(strand) == "3"
         bounds = set((ann.exon_starts if ntrk_is_3prime else ann.exon_ends)(ev.region).values())
@@ -221,20 +224,6 @@ def evidence_frame(evidence: list[Evidence]) -> pd.DataFrame:
         frame[column] = frame[column].astype("Int64")
     return frame.sort_values(["region", "chrom_a", "pos_a", "read_name", "flag", "kind"], kind="stable",
                              ignore_index=True)  # fmt: skip
-
-
-EVIDENCE_SCHEMA = pa.schema(
-    [("read_name", pa.string()), ("region", pa.string()), ("kind", pa.string()), ("flag", pa.int32()),
-     ("mapq", pa.int32()), ("duplicate", pa.bool_()), ("fragment_key", pa.string()), ("chrom_a", pa.string()),
-     ("pos_a", pa.int64()), ("keep_a", pa.string()), ("chrom_b", pa.string()), ("pos_b", pa.int64()),
-     ("keep_b", pa.string()), ("mapq_b", pa.int32()), ("anchor_a", pa.int32()), ("anchor_b", pa.int32()),
-     ("clip_seq", pa.string()), ("anchor_seq", pa.string()), ("umi", pa.string()), ("set_aside", pa.string()),
-     ("candidate", pa.int32())]
-)  # fmt: skip
-
-
-def write_evidence(frame: pd.DataFrame, path: str | Path) -> None:
-    write_parquet(pa.Table.from_pandas(frame, schema=EVIDENCE_SCHEMA, preserve_index=False), path)
 
 
 def settings_from_config(config: dict) -> CallSettings:

@@ -9,7 +9,7 @@ Kinds of evidence, one row per alignment record:
               (``unaligned.py``; such reads are kept in ``LocusReads.unaligned`` until then)
 Secondary and QC-fail records are skipped; duplicates are kept and marked.
 
-Each record carries what the background model needs to judge it (``background.py``): the
+Each record carries what the background model needs to judge it (``cluster.py``): the
 mapping quality and aligned length of *both* sides of the junction (a 19-base supplementary
 alignment with MAPQ 0 is a guess, not a partner), and, for a discordant pair, the mate's
 mapping quality.  Records that are not evidence of a fusion (normal splicing, intragenic,
@@ -24,6 +24,7 @@ from enum import StrEnum
 
 import pysam
 
+from ..vocabulary import EvidenceKind
 from ..loci import Region
 from .junctions import Side, parse_cigar, sa_segments, segment_of, split_junctions
 
@@ -37,13 +38,6 @@ class SetAside(StrEnum):
     LONE_FRAGMENT = "lone_fragment"  # the only fragment at its partner locus, and not a clean exon join
     UNPLACED_CLIP = "unplaced_clip"  # a clip at no candidate's breakpoint, not backed by an agreeing clip
     MINOR_CLUSTER = "minor_cluster"  # a cluster too small to matter (weak or artefact, < min_fragments)
-
-
-EVIDENCE_COLUMNS = [
-    "read_name", "region", "kind", "flag", "mapq", "duplicate", "fragment_key",
-    "chrom_a", "pos_a", "keep_a", "chrom_b", "pos_b", "keep_b", "mapq_b", "anchor_a", "anchor_b",
-    "clip_seq", "anchor_seq", "umi", "set_aside", "candidate",
-]  # fmt: skip
 
 
 @dataclass
@@ -62,7 +56,7 @@ class Evidence:
     mapq_b: int | None = None  # mapping quality of the partner side (None: not known)
     anchor_a: int = 0  # aligned bases on the NTRK side of the junction
     anchor_b: int | None = None  # aligned bases on the partner side (None: not a split alignment)
-    umi: str = ""  # molecular barcode (``umi.py``), empty when the library has none
+    umi: str = ""  # molecular barcode (``molecules.UmiReader``), empty when the library has none
     set_aside: str = ""  # a SetAside value, or "" when the record supports a candidate
     candidate: int | None = None  # the candidate it supports (the fusions table's ``candidate``)
 
@@ -163,7 +157,7 @@ def add_mate_mapq(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
     """Fill in ``mapq_b`` of discordant pairs from the mate record (one indexed read each) when
     the aligner did not write the MQ tag; a mate in a repeat has MAPQ 0-3."""
     for ev in evidence:
-        if ev.kind != "discordant" or ev.mapq_b is not None:
+        if ev.kind != EvidenceKind.DISCORDANT or ev.mapq_b is not None:
             continue
         chrom, pos = ev.side_b.chrom, ev.side_b.pos
         for mate in bam.fetch(chrom, pos - 1, pos):
@@ -185,7 +179,7 @@ def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntr
             continue
         for side, seq, anchor in _clips(read, min_clip):
             if side.keep == keep and abs(side.pos - bp) <= snap:
-                found.append(Evidence(read.query_name, ntrk, "partner_clip", read.flag, read.mapping_quality,
+                found.append(Evidence(read.query_name, ntrk, EvidenceKind.PARTNER_CLIP, read.flag, read.mapping_quality,
                                       read.is_duplicate, _fragment_key(read), ntrk_side, side, seq, anchor,
                                       mapq_b=read.mapping_quality, anchor_a=len(seq),
                                       anchor_b=read.query_alignment_length, umi=umi(read)))  # fmt: skip
@@ -206,12 +200,12 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
                         _fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
 
     if read.has_tag("SA"):
-        return [make("split", a, b, mapq_b=qb, anchor_a=la, anchor_b=lb)
+        return [make(EvidenceKind.SPLIT, a, b, mapq_b=qb, anchor_a=la, anchor_b=lb)
                 for a, b, qb, la, lb in _split_sides(read, region, span)]  # fmt: skip
     found = []
     cigar = read.cigarstring
     if "N" in cigar:
-        found += [make("gap", a, b, mapq_b=read.mapping_quality, anchor_a=la, anchor_b=lb)
+        found += [make(EvidenceKind.GAP, a, b, mapq_b=read.mapping_quality, anchor_a=la, anchor_b=lb)
                   for a, b, la, lb in _gaps(read, span)]  # fmt: skip
     if not read.is_supplementary and read.is_paired and not read.mate_is_unmapped:
         mate_chrom, mate_pos = read.next_reference_name, read.next_reference_start + 1
@@ -221,9 +215,9 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
                      "left" if not read.is_reverse else "right")  # fmt: skip
             b = Side(mate_chrom, mate_pos, "right" if read.mate_is_reverse else "left")
             mate_mapq = read.get_tag("MQ") if read.has_tag("MQ") else None
-            found.append(make("discordant", a, b, mapq_b=mate_mapq, anchor_a=read.query_alignment_length))
+            found.append(make(EvidenceKind.DISCORDANT, a, b, mapq_b=mate_mapq, anchor_a=read.query_alignment_length))
     if "S" in cigar:
-        found += [make("clip", side, None, seq, anchor, anchor_a=read.query_alignment_length)
+        found += [make(EvidenceKind.CLIP, side, None, seq, anchor, anchor_a=read.query_alignment_length)
                   for side, seq, anchor in _clips(read, min_clip)]  # fmt: skip
     return found
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..annotation import Annotation
-from ..assays import CFDNA, DNA
+from ..vocabulary import CFDNA, DNA, CandidateClass
 from ..config import default
-from ..loci import NTRK_GENES
+from ..vocabulary import NTRK_GENES
 from .naming import UNKNOWN
 
 SEPARATOR = ";"  # between filter names in the ``filters`` column
@@ -78,19 +78,8 @@ FILTERS = {f.name: f for f in (LOW_SUPPORT, NO_SPLIT_READ, NOT_AT_EXON_BOUNDARY,
                                IN_PANEL_OF_NORMALS, NTRK_NOT_3PRIME, KINASE_DOMAIN_LOST, OUT_OF_FRAME)}  # fmt: skip
 
 
-class Class(StrEnum):
-    """What a candidate means for the sample result (the ``classification`` column)."""
-
-    QUALIFYING = "qualifying"  # passes every filter: POSITIVE
-    SUBTHRESHOLD = "subthreshold"  # only support filters, and it looks like a real NTRK junction
-    UNCERTAIN_REARRANGEMENT = "uncertain_rearrangement"  # a real NTRK junction that is not a qualifying fusion
-    AMBIGUOUS_MAPPING = "ambiguous_mapping"  # enough fragments, but only ambiguous placements
-    WEAK = "weak"  # too little, and not junction-like: no bearing on the result
-    ARTEFACT = "artefact"  # a known artefact: no bearing on the result
-
-
-CONCERNS = (Class.SUBTHRESHOLD, Class.UNCERTAIN_REARRANGEMENT, Class.AMBIGUOUS_MAPPING)
-BEARING = (Class.QUALIFYING, *CONCERNS)  # the classes with a bearing on the sample result
+CONCERNS = (CandidateClass.SUBTHRESHOLD, CandidateClass.UNCERTAIN_REARRANGEMENT, CandidateClass.AMBIGUOUS_MAPPING)
+BEARING = (CandidateClass.QUALIFYING, *CONCERNS)  # the classes with a bearing on the sample result
 
 
 @dataclass(frozen=True)
@@ -161,20 +150,20 @@ def parse(cell: str) -> list[Filter]:
     return [FILTERS[n] for n in cell.split(SEPARATOR) if n]
 
 
-def classify(row: dict, found: list[Filter], junction_like: bool, s: FilterSettings) -> Class:
-    """The candidate's bearing on the sample result (see ``Class``)."""
+def classify(row: dict, found: list[Filter], junction_like: bool, s: FilterSettings) -> CandidateClass:
+    """The candidate's bearing on the sample result (see ``vocabulary.CandidateClass``)."""
     kinds = {f.kind for f in found}
     if not found:
-        return Class.QUALIFYING
+        return CandidateClass.QUALIFYING
     if Kind.ARTEFACT in kinds:
-        return Class.ARTEFACT
+        return CandidateClass.ARTEFACT
     enough = row["supporting_fragments"] >= s.min_fragments
     if Kind.MAPPING in kinds:
-        return Class.AMBIGUOUS_MAPPING if enough and junction_like else Class.WEAK
+        return CandidateClass.AMBIGUOUS_MAPPING if enough and junction_like else CandidateClass.WEAK
     if Kind.BIOLOGY in kinds:
-        return Class.UNCERTAIN_REARRANGEMENT if enough and row["split_reads"] > 0 else Class.WEAK
+        return CandidateClass.UNCERTAIN_REARRANGEMENT if enough and row["split_reads"] > 0 else CandidateClass.WEAK
     ntrk_3prime = row["gene3"] in NTRK_GENES and row["kinase_domain_retained"] is not False
-    return Class.SUBTHRESHOLD if ntrk_3prime and junction_like else Class.WEAK
+    return CandidateClass.SUBTHRESHOLD if ntrk_3prime and junction_like else CandidateClass.WEAK
 
 
 def confidence(row: dict, found: list[Filter], s: FilterSettings) -> str:

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..assays import UMI_SOURCES
+from ..vocabulary import EvidenceKind, UMI_SOURCES
 from ..config import default
 from .evidence import Evidence
 
@@ -76,7 +76,7 @@ def count_fragments(evidence: list[Evidence]) -> dict:
         f.umi = f.umi or ev.umi
         f.mapq = max(f.mapq, ev.junction_mapq)
     molecules = _molecules({n: f for n, f in fragments.items() if not f.flagged})
-    split = sum(1 for names in molecules if any(fragments[n].kinds - {"discordant"} for n in names))
+    split = sum(1 for names in molecules if any(fragments[n].kinds - {EvidenceKind.DISCORDANT} for n in names))
     mapqs = sorted(max(fragments[n].mapq for n in names) for names in molecules) or sorted(
         f.mapq for f in fragments.values()
     )

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..vocabulary import EvidenceKind
 from ..errors import UserError
 from ..genome import canonical_contig
 from .cluster import Candidate
@@ -41,7 +42,7 @@ def sites(evidence: pd.DataFrame, bin_size: int) -> pd.DataFrame:
     fragment counts."""
     ev = evidence[~evidence["set_aside"].isin([str(x) for x in NOT_LEARNED]) & evidence["chrom_b"].notna()]
     ev = ev.assign(ntrk_chrom=ev["chrom_a"].map(canonical_contig), partner_chrom=ev["chrom_b"].map(canonical_contig))
-    precise = ev[ev["kind"] != "discordant"]
+    precise = ev[ev["kind"] != EvidenceKind.DISCORDANT]
     junctions = precise.assign(
         kind=JUNCTION, ntrk_pos=precise["pos_a"] // JUNCTION_BIN * JUNCTION_BIN,
         partner_start=precise["pos_b"] // JUNCTION_BIN * JUNCTION_BIN,

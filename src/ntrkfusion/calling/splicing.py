@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pysam
 
+from ..vocabulary import EvidenceKind, RNA
 from ..annotation import Annotation
 from ..genome import ContigNames
 from .clips import BOUNDARY_COLUMNS, WINDOW, ExonBoundaryIndex, boundaries_of_transcript, clip_in_transcript_orientation
@@ -52,20 +53,20 @@ def set_aside_same_gene(evidence: list[Evidence], ann: Annotation, spans: dict[s
                         assay: str) -> None:  # fmt: skip
     """Mark split and gapped records whose both sides lie in their NTRK gene."""
     for ev in evidence:
-        if ev.set_aside or ev.side_b is None or ev.kind == "discordant":
+        if ev.set_aside or ev.side_b is None or ev.kind == EvidenceKind.DISCORDANT:
             continue
         contig, lo, hi = spans[ev.region]
         b = ev.side_b
         if b.chrom != contig or not lo <= b.pos <= hi:
             continue
-        splice = assay == "rna" and in_transcript_order(ann, ev.region, ev.side_a, b)
+        splice = assay == RNA and in_transcript_order(ann, ev.region, ev.side_a, b)
         ev.set_aside = SetAside.NORMAL_SPLICING if splice else SetAside.INTRAGENIC
 
 
 def set_aside_spliced_clips(evidence: list[Evidence], ann: Annotation, index: ExonBoundaryIndex, snap: int) -> None:
     """Mark RNA clips at an NTRK exon boundary whose sequence is the same gene's other exon."""
     for ev in evidence:
-        if ev.kind != "clip" or ev.set_aside or ev.side_b is not None:
+        if ev.kind != EvidenceKind.CLIP or ev.set_aside or ev.side_b is not None:
             continue
         gene = ev.region
         strand = ann.transcript(gene)["strand"]

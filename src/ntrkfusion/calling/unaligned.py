@@ -15,6 +15,7 @@ INDETERMINATE); with it, the junction reads below are found at the exact exon bo
 
 from __future__ import annotations
 
+from ..vocabulary import EvidenceKind
 from ..annotation import Annotation
 from ..genome import ContigNames
 from ..sequence import revcomp
@@ -23,7 +24,7 @@ from .evidence import Evidence, UnalignedRead
 from .junctions import Side
 
 MIN_NTRK_BASES = 20  # bases matching the NTRK exon after the boundary (the caller's min_anchor)
-KIND = "unaligned"  # the evidence kind of a placed read
+
 
 
 def place_unaligned(reads: list[UnalignedRead], index: ExonBoundaryIndex, ann: Annotation, contigs: ContigNames,
@@ -38,7 +39,7 @@ def place_unaligned(reads: list[UnalignedRead], index: ExonBoundaryIndex, ann: A
                 continue
             ntrk, partner, prefix, matched = found
             keep_left = partner.strand == "+"  # a 5' partner keeps its 5' end
-            out.append(Evidence(r.read_name, r.region, KIND, r.flag, r.mate_mapq, r.duplicate, r.fragment_key,
+            out.append(Evidence(r.read_name, r.region, EvidenceKind.UNALIGNED, r.flag, r.mate_mapq, r.duplicate, r.fragment_key,
                                 Side(r.contig, ntrk.pos, "right" if strand == "+" else "left"),
                                 Side(contigs.to_bam(partner.chrom) or partner.chrom, partner.pos,
                                      "left" if keep_left else "right"),

@@ -16,13 +16,11 @@ about half the tumour content for a heterozygous rearrangement.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pysam
 
 from ..genome import ContigNames, canonical_contig
-from ..loci import NTRK_GENES
+from ..vocabulary import NTRK_GENES
 from .describe import DOWNSTREAM
 
 ANCHOR = 10  # aligned bases required on each side of the junction (Manta's minimum spanning anchor)
@@ -61,19 +59,18 @@ def wild_type_fragments(bam: pysam.AlignmentFile, chrom: str, b: int, min_mapq: 
     return len(names)
 
 
-def add_wild_type(rows: list[dict], bam_path: str | Path, reference: str | None, min_mapq: int) -> None:
+def add_wild_type(rows: list[dict], bam: pysam.AlignmentFile, min_mapq: int) -> None:
     """Add ``wild_type_fragments5``, ``wild_type_fragments3`` and ``fusion_fraction`` to each
     candidate row (None where a side is imprecise or its contig is not in the BAM)."""
-    with pysam.AlignmentFile(str(bam_path), reference_filename=reference) as bam:
-        contigs = ContigNames(tuple(bam.references))
-        for row in rows:
-            for side in ("5", "3"):
-                chrom, pos, direction = row.get(f"chrom{side}"), row.get(f"pos{side}"), row.get(f"direction{side}")
-                chrom = contigs.to_bam(canonical_contig(chrom)) if isinstance(chrom, str) else None  # the BAM's name
-                precise = chrom is not None and pos is not None and not pd.isna(pos) and isinstance(direction, str)
-                row[f"wild_type_fragments{side}"] = (
-                    wild_type_fragments(bam, chrom, boundary(int(pos), direction), min_mapq) if precise else None
-                )
-            ntrk = "3" if row["gene3"] in NTRK_GENES else "5" if row["gene5"] in NTRK_GENES else None
-            wild, fused = (row[f"wild_type_fragments{ntrk}"] if ntrk else None), int(row["supporting_fragments"])
-            row["fusion_fraction"] = None if wild is None or fused + wild == 0 else round(fused / (fused + wild), 4)
+    contigs = ContigNames(tuple(bam.references))
+    for row in rows:
+        for side in ("5", "3"):
+            chrom, pos, direction = row.get(f"chrom{side}"), row.get(f"pos{side}"), row.get(f"direction{side}")
+            chrom = contigs.to_bam(canonical_contig(chrom)) if isinstance(chrom, str) else None  # the BAM's name
+            precise = chrom is not None and pos is not None and not pd.isna(pos) and isinstance(direction, str)
+            row[f"wild_type_fragments{side}"] = (
+                wild_type_fragments(bam, chrom, boundary(int(pos), direction), min_mapq) if precise else None
+            )
+        ntrk = "3" if row["gene3"] in NTRK_GENES else "5" if row["gene5"] in NTRK_GENES else None
+        wild, fused = (row[f"wild_type_fragments{ntrk}"] if ntrk else None), int(row["supporting_fragments"])
+        row["fusion_fraction"] = None if wild is None or fused + wild == 0 else round(fused / (fused + wild), 4)

@@ -6,5 +6,4 @@ rna:       RNA metrics: housekeeping expression, fragment length, duplicates, Pi
 dna:       DNA metrics: exon and intron depth, insert size, duplicates, detectability.
 flags:     thresholds -> QC flags with reasons.
 result:    POSITIVE / NEGATIVE / INDETERMINATE with reasons.
-stage:     per-sample qc.json and the cohort samples table.
 """

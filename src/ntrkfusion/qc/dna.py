@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 import pysam
 
+from ..vocabulary import NTRK_GENES
 from ..annotation import Annotation
 from ..genome import ContigNames, canonical_contig
 from .coverage import Coverage, UniqueReads
 
-NTRK = ("NTRK1", "NTRK2", "NTRK3")
 
 
 def poisson_at_least(k: int, lam: float) -> float:
@@ -55,7 +55,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
     bed = read_bed(panel_bed)
     unique = UniqueReads(umi)
     exon_depths, genes, untested, per_exon, inserts, not_in_panel = [], {}, [], {}, [], []
-    for gene in NTRK:
+    for gene in NTRK_GENES:
         exons = ann.exons(gene)
         chrom = exons["chrom"].iat[0]
         contig = contigs.to_bam(chrom)
@@ -101,7 +101,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         untested_regions=untested,
         genes_not_in_panel=not_in_panel,
         ntrk_exon_depth=per_exon,
-        ntrk_first_kinase_exon={g: ann.kinase_domain(g).first_exon for g in NTRK},
+        ntrk_first_kinase_exon={g: ann.kinase_domain(g).first_exon for g in NTRK_GENES},
     )
 
 

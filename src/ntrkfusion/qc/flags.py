@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..assays import CFDNA, RNA
+from ..vocabulary import CFDNA, RNA
 from ..config import default
-from ..loci import NTRK_GENES
+from ..vocabulary import NTRK_GENES
 
 FAIL_FLAGS = ("LOW_TUMOUR_CONTENT", "DEGRADED_RNA", "LOW_COVERAGE", "LOW_LIBRARY_COMPLEXITY", "NO_TARGET_READS",
               "LOW_MAPPING_QUALITY")  # fmt: skip
@@ -187,13 +187,6 @@ def _dna_checks(m: dict, s: QCSettings, min_depth: float) -> list[Check]:
                          f"≥ {_pct(s.min_detectability)}", FAIL if p < s.min_detectability else PASS,
                          "LOW_TUMOUR_CONTENT", f"detectability for {gene} {p:.0%}", p / s.min_detectability))  # fmt: skip
     return out
-
-
-def qc_flags(assay: str, metrics: dict, tumour_content: float | None, dv200: float | None,
-             ntrk_reads: int, s: QCSettings, umis: bool = False) -> dict[str, list[str]]:  # fmt: skip
-    """Flag -> reasons (only raised flags), from the checks that fail; warnings that raise no
-    flag go under "WARN".  ``umis``: the library has UMIs (its duplicate rate is then by design)."""
-    return flags_from(checks(assay, metrics, tumour_content, dv200, ntrk_reads, s, umis), assay, metrics)
 
 
 def flags_from(decided: list[Check], assay: str, metrics: dict) -> dict[str, list[str]]:

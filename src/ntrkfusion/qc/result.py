@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..calling.filters import CONCERNS, Class, parse
-from ..loci import NTRK_GENES
+from ..vocabulary import CandidateClass, Result
+from ..calling.filters import CONCERNS, parse
+from ..vocabulary import NTRK_GENES, RNA
 from .flags import FAIL, FAIL_FLAGS, QCSettings, imbalanced
 
 MAX_LISTED = 3  # concerns written out in the reasons; the rest are counted
@@ -26,18 +27,18 @@ MAX_LISTED = 3  # concerns written out in the reasons; the rest are counted
 
 def decide(fusions: pd.DataFrame, flags: dict[str, list[str]], metrics: dict, assay: str,
            s: QCSettings) -> tuple[str, list[str]]:  # fmt: skip
-    qualifying = fusions[fusions["classification"] == Class.QUALIFYING]
+    qualifying = fusions[fusions["classification"] == CandidateClass.QUALIFYING]
     if len(qualifying):
         best = qualifying.iloc[0]
         reasons = [f"{best['vicc_name']} detected ({count(best['supporting_fragments'], 'fragment')})"]
-        return "POSITIVE", reasons + _flag_reasons(flags)
+        return Result.POSITIVE, reasons + _flag_reasons(flags)
     reasons, indeterminate = ["no NTRK fusion detected"], False
     concerns = fusions[fusions["classification"].isin([str(c) for c in CONCERNS])]
     reasons += [_concern(row) for row in concerns.head(MAX_LISTED).itertuples()]
     if len(concerns) > MAX_LISTED:
         reasons.append(f"{len(concerns) - MAX_LISTED} more such candidates (fusions.tsv)")
     indeterminate |= len(concerns) > 0
-    if assay == "rna":
+    if assay == RNA:
         for gene in NTRK_GENES:
             if imbalanced(metrics, gene, s):
                 reasons.append(f"{gene} 3'/5' expression imbalance {metrics[f'{gene}_3to5_ratio']:.1f}x")
@@ -45,16 +46,16 @@ def decide(fusions: pd.DataFrame, flags: dict[str, list[str]], metrics: dict, as
     if any(f in flags for f in FAIL_FLAGS):
         indeterminate = True
     reasons += _flag_reasons(flags)
-    return ("INDETERMINATE" if indeterminate else "NEGATIVE"), reasons
+    return (Result.INDETERMINATE if indeterminate else Result.NEGATIVE), reasons
 
 
 def _concern(row) -> str:
     """One candidate that makes a no-call INDETERMINATE, in words."""
     why = "; ".join(f.words for f in parse(row.filters))
     support = count(row.supporting_fragments, "fragment")
-    if row.classification == Class.SUBTHRESHOLD:
+    if row.classification == CandidateClass.SUBTHRESHOLD:
         return f"sub-threshold evidence for {row.fusion} ({support}, {row.required_fragments} needed; {why})"
-    if row.classification == Class.AMBIGUOUS_MAPPING:
+    if row.classification == CandidateClass.AMBIGUOUS_MAPPING:
         return f"{row.fusion} supported only by ambiguously mapped reads ({support}, median MAPQ {row.median_mapq})"
     return f"NTRK rearrangement that is not a qualifying fusion: {row.fusion} ({support}; {why})"
 
@@ -72,6 +73,6 @@ def _flag_reasons(flags: dict[str, list[str]]) -> list[str]:
 def deciding(checks: list, result: str) -> set[str]:
     """The metrics that made a no-call INDETERMINATE (their checks fail and raise a flag that
     counts, or show an unexplained NTRK imbalance); none for POSITIVE or NEGATIVE."""
-    if result != "INDETERMINATE":
+    if result != Result.INDETERMINATE:
         return set()
     return {c.metric for c in checks if c.status == FAIL and (c.flag in FAIL_FLAGS or c.flag is None)}

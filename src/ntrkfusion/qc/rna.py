@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import pysam
 
+from ..vocabulary import NTRK_GENES
 from ..annotation import Annotation
 from ..genome import ContigNames
 from .coverage import BUDGET, Coverage, UniqueReads
 
-NTRK = ("NTRK1", "NTRK2", "NTRK3")
 TIN_POINTS = 100
 HIST_BINS = list(range(0, 610, 10))  # fragment-length histogram: 10 bp bins up to 600 bp
 
@@ -141,7 +141,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         if (t := tin(profile)) is not None:
             tins.append(t)
     expressed = sum(n >= min_gene_reads for n in per_gene.values())
-    ntrk = {g: ntrk_imbalance(ann, bam, contigs, g) for g in NTRK}
+    ntrk = {g: ntrk_imbalance(ann, bam, contigs, g) for g in NTRK_GENES}
     return dict(
         mapped_reads=None if mapped is None else int(mapped),
         housekeeping_reads=int(sum(per_gene.values())),

@@ -10,12 +10,13 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..annotation import Annotation
-from ..loci import NTRK_GENES
+from ..vocabulary import NTRK_GENES, Assay, Result
 from . import words
 
 WIDTH, LEFT, RIGHT = 900, 20, 20
 ENV = Environment(loader=PackageLoader("ntrkfusion.report"), autoescape=select_autoescape(["html.j2", "svg.j2"]),
                   keep_trailing_newline=True)  # fmt: skip
+ENV.globals.update(Assay=Assay, Result=Result)  # templates speak the same words as the code
 
 
 @dataclass

@@ -3,45 +3,43 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
+from ..vocabulary import RESULTS_ORDER
 
+from ..vocabulary import RNA
 from .. import __version__
-from ..annotation import load_annotation
-from ..calling import table as fusion_table
+from ..annotation import Annotation
 from ..io import atomic_write
 from ..qc.flags import QCSettings
+from ..records import SampleResult
 from ..calling.naming import UNKNOWN
 from . import plots, words
 from . import reads as reads_module
 from .diagram import ENV, fusion_svg
 
 
-def sample_report(qc_json: str | Path, fusions_parquet: str | Path, annotation: str, out: str | Path,
+def sample_report(qc: SampleResult, table: pd.DataFrame, ann: Annotation, out: str | Path,
                   settings: QCSettings | None = None, reads: str | Path | None = None,
                   reference: str | None = None) -> str:  # fmt: skip
     """The sign-out report of one sample.  Every verdict it shows (result, flags, each metric
-    against its threshold) is read from qc.json; the report only words and draws it.  With the
-    supporting ``reads`` (a BAM) and a ``reference``, it embeds the reads view."""
-    qc = json.loads(Path(qc_json).read_text())
-    ann = load_annotation(annotation)
-    table = fusion_table.read(fusions_parquet)
+    against its threshold) is the ``SampleResult``'s; the report only words and draws it.  With
+    the supporting ``reads`` (a BAM) and a ``reference``, it embeds the reads view."""
     fusions = [_fusion(ann, row) for row in table.to_dict("records")]
     fusions.sort(key=lambda f: bool(f["filters"]))  # passing candidates first, set-aside ones below (stable)
-    best = next((f for f in fusions if f["fusion"] == qc.get("best_fusion") and not f["filters"]), None)
+    best = next((f for f in fusions if f["fusion"] == qc.best_fusion and not f["filters"]), None)
     settings = settings or QCSettings()
-    checks = qc.get("checks", [])
-    m = qc["metrics"]
+    checks = qc.checks or []
+    m = qc.metrics
     figures = [plots.exon_coverage(m), plots.against_thresholds(checks)]
-    if qc["assay"] == "rna":
+    if qc.assay == RNA:
         figures += [plots.imbalance(m, settings.imbalance_ratio), plots.fragment_lengths(m, settings.min_fragment_length)]
-    provenance = qc.get("provenance") or {}
+    provenance = qc.provenance or {}
     html = ENV.get_template("sample.html.j2").render(
         qc=qc, fusions=fusions, checks=checks, plots=[f for f in figures if f], headline=words.headline(qc, best),
-        limitations=words.limitations(qc), version=__version__, build=qc.get("build", ""),
+        limitations=words.limitations(qc), version=__version__, build=qc.build or "",
         date=(provenance.get("date") or "")[:10], annotation=(provenance.get("annotation") or {}).get("source") or "",
         reference_hint=words.reference_hint(qc), words=words, **reads_view(table, reads, reference),
     )  # fmt: skip
@@ -75,15 +73,13 @@ def _fusion(ann, row: dict) -> dict:
     return row
 
 
-def cohort_report(samples_parquet: str | Path, out: str | Path, run_info: str | Path | None = None) -> str:
-    """One page with every sample's result, linking to each sample's report; with the run's
-    ``run_info`` (results/run_info.json), what the run was."""
-    samples = pd.read_parquet(samples_parquet)
-    run = json.loads(Path(run_info).read_text()) if run_info else None
+def cohort_report(samples: pd.DataFrame, out: str | Path, run: dict | None = None) -> str:
+    """One page with every sample's result (the cohort's samples table), linking to each
+    sample's report; with the run's ``run`` record (results/run_info.json), what the run was."""
     rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in samples.to_dict("records")]
     counts = Counter(r["result"] for r in rows)
     html = ENV.get_template("cohort.html.j2").render(
-        samples=rows, counts={k: counts[k] for k in ("POSITIVE", "INDETERMINATE", "NEGATIVE") if counts[k]},
+        samples=rows, counts={k: counts[k] for k in RESULTS_ORDER if counts[k]},
         version=__version__, build=", ".join(sorted({r["build"] for r in rows if r["build"]})),
         links={r["sample"]: f"{r['sample']}/report.html" for r in rows},
         zip_ids={r["sample"]: snakemake_report_id(f"results/{r['sample']}/report.html") for r in rows},

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..vocabulary import Result
 from ..io import atomic_write
 
-RESULT_COLOURS = {"POSITIVE": "#f5b7b1", "INDETERMINATE": "#f9e79f", "NEGATIVE": "#abebc6"}
+RESULT_COLOURS = {Result.POSITIVE: "#f5b7b1", Result.INDETERMINATE: "#f9e79f", Result.NEGATIVE: "#abebc6"}
 # column -> MultiQC header; "percent": a fraction written as a percentage
 HEADERS = {
     "result": {"title": "Result", "description": "POSITIVE, NEGATIVE or INDETERMINATE (qc.json reasons)",
@@ -37,16 +38,16 @@ HEADERS = {
 }  # fmt: skip
 
 
-def multiqc_table(samples_parquet: str | Path, out: str | Path, run_info: str | Path | None = None) -> pd.DataFrame:
-    """``out`` must end in _mqc.tsv for MultiQC to find it."""
-    samples = pd.read_parquet(samples_parquet)
+def multiqc_table(samples: pd.DataFrame, out: str | Path, run: dict | None = None) -> pd.DataFrame:
+    """The cohort's samples table as MultiQC custom content; ``out`` must end in _mqc.tsv for
+    MultiQC to find it; ``run``: the run_info record."""
     table = samples[["sample", *HEADERS]].rename(columns={"sample": "Sample"})
     for column, header in HEADERS.items():
         if header.get("percent"):
             table[column] = table[column] * 100
     table["best_fusion_fragments"] = table["best_fusion_fragments"].astype("Int64")
     headers = {c: {k: v for k, v in h.items() if k != "percent"} for c, h in HEADERS.items()}
-    config = {"id": "ntrkfusion", "section_name": "NTRK fusions (ntrkfusion)", "description": _description(run_info),
+    config = {"id": "ntrkfusion", "section_name": "NTRK fusions (ntrkfusion)", "description": _description(run),
               "plot_type": "table", "pconfig": {"id": "ntrkfusion_table", "title": "ntrkfusion: results",
                                                 "col1_header": "Sample"},
               "headers": headers}  # fmt: skip
@@ -56,11 +57,10 @@ def multiqc_table(samples_parquet: str | Path, out: str | Path, run_info: str | 
     return table
 
 
-def _description(run_info: str | Path | None) -> str:
+def _description(info: dict | None) -> str:
     words = "One result per sample (POSITIVE, NEGATIVE, INDETERMINATE), its QC flags, the fusion and the QC metrics."
-    if run_info is None:
+    if info is None:
         return words
-    info = json.loads(Path(run_info).read_text())
     git = info["pipeline"].get("git") or {}
     commit = f", commit {git['commit'][:10]}" + (" (modified)" if git.get("modified") else "") if git else ""
     builds = "; ".join(f"{b}: {a['source']}" for b, a in info["annotation"].items())

@@ -9,10 +9,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from ..vocabulary import NTRK_GENES
 from ..qc.flags import FAIL, PASS, WARN  # noqa: E402
 
 plt.rcParams.update({"svg.hashsalt": "ntrkfusion", "svg.fonttype": "none", "font.size": 9})
-NTRK = ("NTRK1", "NTRK2", "NTRK3")
 
 
 def _svg(fig, plot_id: str) -> str:
@@ -30,7 +30,7 @@ def exon_coverage(metrics: dict) -> str | None:
     if not depths:
         return None
     fig, axes = plt.subplots(1, 3, figsize=(10, 2.4), sharey=False)
-    for ax, gene in zip(axes, NTRK):
+    for ax, gene in zip(axes, NTRK_GENES):
         rows = depths.get(gene, [])
         first = (metrics.get("ntrk_first_kinase_exon") or {}).get(gene, 10**9)
         ax.bar([str(n) for n, _ in rows], [d for _, d in rows],
@@ -44,11 +44,11 @@ def exon_coverage(metrics: dict) -> str | None:
 
 def imbalance(metrics: dict, threshold: float) -> str | None:
     """NTRK 3'/5' exon depth ratio per gene against the threshold (RNA)."""
-    ratios = [metrics.get(f"{g}_3to5_ratio") for g in NTRK]
+    ratios = [metrics.get(f"{g}_3to5_ratio") for g in NTRK_GENES]
     if any(r is None for r in ratios):
         return None
     fig, ax = plt.subplots(figsize=(4, 2.2))
-    ax.barh(list(NTRK), ratios, color=["#c0392b" if r >= threshold else "#7f8c8d" for r in ratios])
+    ax.barh(list(NTRK_GENES), ratios, color=["#c0392b" if r >= threshold else "#7f8c8d" for r in ratios])
     ax.axvline(threshold, color="#000", linestyle="--", linewidth=1)
     ax.set_xlabel(f"3′/5′ exon depth ratio (dashed: {threshold:g}×)")
     ax.set_xscale("log")

@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pysam
 
-from ..calling.filters import BEARING, Class
+from ..vocabulary import CandidateClass
+from ..calling.filters import BEARING
 from ..genome import ContigNames, canonical_contig
 
 MAX_VIEWS = 3  # candidates drawn: the qualifying ones first, then the concerns, by support
@@ -37,29 +38,28 @@ SHOWN = 75  # bases shown on each side of a breakpoint when the view opens
 def shown(fusions: pd.DataFrame) -> pd.DataFrame:
     """The candidates the reads view shows: those with a bearing on the result."""
     rows = fusions[fusions["classification"].isin([str(c) for c in BEARING])].copy()
-    rows["order"] = (rows["classification"] != Class.QUALIFYING).astype(int)
+    rows["order"] = (rows["classification"] != CandidateClass.QUALIFYING).astype(int)
     rows = rows.sort_values(["order", "supporting_fragments", "candidate"], ascending=[True, False, True])
     return rows.head(MAX_VIEWS).drop(columns="order")
 
 
-def write_supporting_reads(bam_path: str, index: str | None, reference: str | None, evidence_parquet: str | Path,
-                           fusions: pd.DataFrame, out: str | Path) -> int:  # fmt: skip
+def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fusions: pd.DataFrame,
+                           out: str | Path) -> int:  # fmt: skip
     """Write the reads of the shown candidates' supporting fragments, coordinate-sorted and
-    indexed (an empty BAM when there are none); return the number of records."""
-    evidence = pd.read_parquet(evidence_parquet, columns=["read_name", "candidate", "chrom_a", "pos_a", "chrom_b",
-                                                          "pos_b"])  # fmt: skip
+    indexed (an empty BAM when there are none); return the number of records.  ``bam``: the
+    sample's open alignment file; ``evidence``: its evidence table."""
+    evidence = evidence[["read_name", "candidate", "chrom_a", "pos_a", "chrom_b", "pos_b"]]
     evidence = evidence[evidence["candidate"].isin(shown(fusions)["candidate"].dropna().astype(int).tolist())]
     names = set()
     for _, group in evidence.groupby("candidate"):
         names |= set(sorted(set(group["read_name"]))[:MAX_FRAGMENTS])
     evidence = evidence[evidence["read_name"].isin(names)]
-    with pysam.AlignmentFile(bam_path, index_filename=index, reference_filename=reference) as bam:
-        records = {}
-        for chrom, start, end in _windows(evidence):
-            for read in bam.fetch(chrom, start, end):
-                if read.query_name in names:
-                    records[(read.reference_id, read.reference_start, read.query_name, read.flag)] = read
-        header = bam.header.to_dict()
+    records = {}
+    for chrom, start, end in _windows(evidence):
+        for read in bam.fetch(chrom, start, end):
+            if read.query_name in names:
+                records[(read.reference_id, read.reference_start, read.query_name, read.flag)] = read
+    header = bam.header.to_dict()
     header["HD"] = {**header.get("HD", {"VN": "1.6"}), "SO": "coordinate"}
     tmp = Path(str(out) + ".tmp")
     with pysam.AlignmentFile(str(tmp), "wb", header=header) as sink:

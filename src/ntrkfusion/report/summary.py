@@ -6,23 +6,23 @@ from pathlib import Path
 
 import pandas as pd
 
-RESULTS = Path("results")
+from ..vocabulary import RESULTS_ORDER
 
 
-def end_of_run(results: Path = RESULTS) -> str:
+def end_of_run(samples: pd.DataFrame, results: Path) -> str:
     """A short table (sample, result, best fusion, QC flags) and the report paths."""
-    table = results / "samples.tsv"
-    if not table.is_file():
-        return ""
-    samples = pd.read_csv(table, sep="\t", dtype=str, keep_default_na=False)
     rows = [("sample", "result", "best fusion", "QC flags")]
-    rows += [(r.sample, r.result, r.best_fusion or "-", r.qc_flags.replace(";", ", ") or "-")
+    rows += [(r.sample, r.result, _text(r.best_fusion) or "-", _text(r.qc_flags).replace(";", ", ") or "-")
              for r in samples.itertuples()]  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["", "ntrkfusion results:"]
     lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
     counts = samples["result"].value_counts()
-    lines.append("  " + ", ".join(f"{counts[k]} {k}" for k in ("POSITIVE", "INDETERMINATE", "NEGATIVE") if k in counts))
+    lines.append("  " + ", ".join(f"{counts[k]} {k}" for k in RESULTS_ORDER if k in counts))
     lines.append(f"reports: {results / 'report.html'} (cohort), {results}/<sample>/report.html; tables: "
                  f"{results / 'samples.tsv'}, {results / 'fusions.tsv'}; VCF: {results}/fusions.<build>.vcf.gz")  # fmt: skip
     return "\n".join(lines)
+
+
+def _text(value) -> str:
+    return "" if value is None or pd.isna(value) else str(value)

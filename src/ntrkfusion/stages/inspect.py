@@ -1,0 +1,77 @@
+"""The first stage: a sheet row's alignment file checked (``bam_input``) and opened once.
+
+The workflow checks every file while it plans (``check_samples``: nothing is read through an
+index then, so a cohort plans quickly) and hands each job the ``BamInfo`` it found; the job opens
+the file once (``opened``), makes sure it is still the file that was checked, and reads the first
+records of each NTRK locus through the index, so that a stale index or a corrupt block there is
+one line, not a traceback.  ``ntrkfusion run`` and ``call`` check and open in one process.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pysam
+
+from .. import alignment_file as af
+from ..bam_input import inspect_sample, inspect_samples, ntrk_loci, probe_open
+from ..config import control_genes
+from ..errors import UserError
+from ..records import BamInfo
+from ..samplesheet import Sample
+
+
+def check_sample(sample: Sample, config: dict, probe: bool = False) -> BamInfo:
+    """Every check of one sample's file, with the config's reference, build and identity rule."""
+    return inspect_sample(sample, reference=config.get("reference") or None, genome_build=config.get("genome_build"),
+                          custom_annotation=bool(config.get("annotation_gtf")),
+                          strict_identity=config.get("strict_identity", False), probe=probe)  # fmt: skip
+
+
+def check_samples(samples: list[Sample], config: dict) -> list[BamInfo]:
+    """Every sample checked (one UserError listing every problem), as the workflow plans."""
+    return inspect_samples(samples, reference=config.get("reference") or None, genome_build=config["genome_build"],
+                           custom_annotation=bool(config["annotation_gtf"]),
+                           strict_identity=config["strict_identity"], probe=False)  # fmt: skip
+
+
+def config_file_problems(config: dict) -> list[str]:
+    """The files the config names, checked before any job: one line per problem."""
+    from ..calling.pon import PanelOfNormals
+
+    problems = []
+    if config.get("panel_of_normals"):
+        try:
+            PanelOfNormals.load(config["panel_of_normals"])
+        except UserError as err:
+            problems += err.problems
+    if config.get("housekeeping_genes"):
+        try:
+            control_genes(config["housekeeping_genes"])
+        except UserError as err:
+            problems += err.problems
+    return problems
+
+
+@contextmanager
+def opened(info: BamInfo, annotation: str, reference: str | None):
+    """The checked file, open with its index (and the reference for a CRAM), for the whole job.
+    ``annotation``: the build or annotation folder whose NTRK loci are probed."""
+    bam, index = Path(info.bam), Path(info.index)
+    changed = [what for what, path in (("alignments", bam), ("index", index))
+               if info.fingerprint.get(what) not in (None, _fingerprint(path))]  # fmt: skip
+    if changed:
+        raise UserError(f"sample {info.sample}: {bam.name} ({' and '.join(changed)}) changed after the run was "
+                        "planned; start the run again")  # fmt: skip
+    try:
+        handle = pysam.AlignmentFile(str(bam), index_filename=str(index), reference_filename=reference)
+    except (OSError, ValueError) as err:
+        raise UserError(f"sample {info.sample}: {bam.name} cannot be opened ({err})") from None
+    with handle:
+        probe_open(handle, ntrk_loci(annotation, tuple(handle.references)), bam, index, info.sample)
+        yield handle
+
+
+def _fingerprint(path: Path) -> str | None:
+    return af.fingerprint(path) if path.is_file() else None
