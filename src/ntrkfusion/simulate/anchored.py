@@ -13,7 +13,7 @@ the exon's end when the exon is shorter).
 from __future__ import annotations
 
 from ..annotation import Annotation
-from ..loci import NTRK_GENES
+from ..vocabulary import NTRK_GENES
 from .molecules import Molecule, fused_transcript, transcript
 from .reads import Fragment, LibraryModel
 

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import yaml
 
+from ..vocabulary import CFDNA, DNA, NTRK_GENES, RNA, Result
 from ..errors import UserError
 
 # Expressed in every RNA case: the genes the RNA QC reads (resources/curated/housekeeping_genes.tsv).
 HOUSEKEEPING = ["GAPDH", "ACTB", "B2M", "PSMB2", "VCP", "CHMP2A", "RAB7A", "EMC7", "VPS29", "SNRPD3"]
 # Every gene of the catalogue, so that all named cases share one locus genome (one index).
 GENOME_GENES = sorted(
-    {"NTRK1", "NTRK2", "NTRK3", "ETV6", "TPM3", "TPM4", "LMNA", "TPR", "IRF2BP2", "QKI", "GPI", "PEAR1"}
+    {*NTRK_GENES, "ETV6", "TPM3", "TPM4", "LMNA", "TPR", "IRF2BP2", "QKI", "GPI", "PEAR1"}
     | set(HOUSEKEEPING)
 )
 # Default DNA panel: NTRK1/2/3 exons (+-20 bp) and the NTRK1 introns where breakpoints cluster.
@@ -33,7 +34,7 @@ LIBRARIES = ("total", "anchored_pcr", "capture")  # RNA whole transcriptome | RN
 @dataclass
 class Case:
     name: str
-    assay: str = "rna"  # rna | dna | cfdna
+    assay: str = RNA  # rna | dna | cfdna
     seed: int = 1
     description: str = ""
     gene5: str | None = None  # None = no fusion
@@ -69,14 +70,14 @@ class Case:
     chimera_rate: float = 0.003
     ntrk_expression: float = 0.5  # RNA: weight of each NTRK gene among the expressed genes (housekeeping: 10)
     mapq_cap: int | None = None  # cap every MAPQ (and SA MAPQ), as some realigners do
-    expected_result: str = "NEGATIVE"
+    expected_result: str = Result.NEGATIVE
     expected_qc_flags: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         problems = []
         if self.aligner_name not in ALIGNERS:
             problems.append(f"aligner {self.aligner!r} (one of {', '.join(ALIGNERS)})")
-        if self.library_name not in LIBRARIES or (self.library_name == "capture") == (self.assay == "rna"):
+        if self.library_name not in LIBRARIES or (self.library_name == "capture") == (self.assay == RNA):
             problems.append(f"library {self.library!r} for assay {self.assay}")
         if self.umi not in ("none", "RX", "read_name") or (self.umi == "RX" and self.aligner_name != "bwa"):
             problems.append(f"umi {self.umi!r} (none, read_name, or RX with bwa, which copies FASTQ comments)")
@@ -89,11 +90,11 @@ class Case:
 
     @property
     def aligner_name(self) -> str:
-        return self.aligner or ("star" if self.assay == "rna" else "bwa")
+        return self.aligner or ("star" if self.assay == RNA else "bwa")
 
     @property
     def library_name(self) -> str:
-        return self.library or ("total" if self.assay == "rna" else "capture")
+        return self.library or ("total" if self.assay == RNA else "capture")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -120,10 +121,10 @@ def get_case(name_or_path: str) -> Case:
 
 
 def _rna(name, description, **kw) -> Case:
-    return Case(name=name, assay="rna", description=description, **kw)
+    return Case(name=name, assay=RNA, description=description, **kw)
 
 
-def _dna(name, description, assay="dna", **kw) -> Case:
+def _dna(name, description, assay=DNA, **kw) -> Case:
     defaults = dict(read_length=150, fragment_mean=300, fragment_sd=60, duplicate_rate=0.1, depth=350)
     # the default panel baits no NTRK2/NTRK3 intron: every DNA result lists them as untested
     kw["expected_qc_flags"] = sorted(set(kw.get("expected_qc_flags", [])) | {"UNTESTED_REGIONS"})
@@ -135,7 +136,7 @@ def _cfdna(name, description, **kw) -> Case:
     ~1600x unique molecules; tumour_content is the tumour fraction (%)."""
     defaults = dict(read_length=100, fragment_mean=167, fragment_sd=15, duplicate_rate=0.0, depth=1600,
                     umi="RX", copies=2.5, umi_error_rate=0.02, off_target=0.01, chimera_rate=0.001)  # fmt: skip
-    return _dna(name, description, assay="cfdna", **{**defaults, **kw})
+    return _dna(name, description, assay=CFDNA, **{**defaults, **kw})
 
 
 def _amp(name, description, **kw) -> Case:
@@ -147,7 +148,7 @@ def _amp(name, description, **kw) -> Case:
     return _rna(name, description, **{**defaults, **kw})
 
 
-_POS = dict(expected_result="POSITIVE")
+_POS = dict(expected_result=Result.POSITIVE)
 CATALOGUE = {
     c.name: c
     for c in [
@@ -168,26 +169,26 @@ CATALOGUE = {
         _rna("novel_gpi_ntrk3", "GPI e10 -> NTRK3 e15: a partner never reported", gene5="GPI", exon5=10,
              gene3="NTRK3", exon3=15, seed=17, **_POS),
         _rna("out_of_frame", "ETV6 e5 -> NTRK3 e16: out of frame", gene5="ETV6", exon5=5, gene3="NTRK3",
-             exon3=16, seed=18, expected_result="INDETERMINATE"),
+             exon3=16, seed=18, expected_result=Result.INDETERMINATE),
         _rna("reciprocal_only", "NTRK3 e14 -> ETV6 e6 only: NTRK 5', kinase domain not kept", gene5="NTRK3",
-             exon5=14, gene3="ETV6", exon3=6, seed=19, expected_result="INDETERMINATE"),
+             exon5=14, gene3="ETV6", exon3=6, seed=19, expected_result=Result.INDETERMINATE),
         _rna("negative_rna", "no fusion, good RNA", seed=20, dv200=75),
         _rna("negative_rna_no_tc", "no fusion, tumour content not given", seed=21, tumour_content=None,
-             expected_result="INDETERMINATE", expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+             expected_result=Result.INDETERMINATE, expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
         _rna("low_tc_10", "ETV6-NTRK3 at 10 % tumour content", gene5="ETV6", exon5=5, gene3="NTRK3",
-             exon3=15, seed=22, tumour_content=10, expected_result="POSITIVE",
+             exon3=15, seed=22, tumour_content=10, expected_result=Result.POSITIVE,
              expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
         _rna("low_tc_5", "ETV6-NTRK3 at 5 % tumour content", gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15,
-             seed=23, tumour_content=5, expected_result="INDETERMINATE", expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+             seed=23, tumour_content=5, expected_result=Result.INDETERMINATE, expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
         _rna("degraded_negative", "no fusion, degraded RNA (short fragments, 3' bias)", seed=24, dv200=15,
-             fragment_mean=110, fragment_sd=30, three_prime_bias=400, expected_result="INDETERMINATE",
+             fragment_mean=110, fragment_sd=30, three_prime_bias=400, expected_result=Result.INDETERMINATE,
              expected_qc_flags=["DEGRADED_RNA"]),
         _rna("readthrough_decoy", "NTRK1 e16 -> PEAR1 e2 read-through in normal cells", gene5="NTRK1",
              exon5=16, gene3="PEAR1", exon3=2, seed=25, readthrough=True, fusion_expression=20),
         _dna("dna_tpm3_ntrk1_20", "TPM3-NTRK1 genomic inversion, 20 % purity", gene5="TPM3", exon5=8,
              gene3="NTRK1", exon3=10, seed=31, tumour_content=20, **_POS),
         _dna("dna_lmna_ntrk1_10", "LMNA-NTRK1 genomic deletion, 10 % purity", gene5="LMNA", exon5=2,
-             gene3="NTRK1", exon3=11, seed=32, tumour_content=10, expected_result="POSITIVE",
+             gene3="NTRK1", exon3=11, seed=32, tumour_content=10, expected_result=Result.POSITIVE,
              expected_qc_flags=["LOW_TUMOUR_CONTENT"]),  # UNTESTED_REGIONS added for every DNA case
         _dna("dna_unbaited_ntrk3", "ETV6-NTRK3 with the NTRK3 breakpoint deep in unbaited intron 14",
              gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15, seed=33, tumour_content=60,
@@ -214,9 +215,9 @@ CATALOGUE = {
         _cfdna("cfdna_negative", "plasma cfDNA, no rearrangement, 10 % tumour fraction", seed=52,
                tumour_content=10),
         _cfdna("cfdna_negative_low_tf", "plasma cfDNA, no rearrangement, 0.3 % tumour fraction: not detectable",
-               seed=53, tumour_content=0.3, expected_result="INDETERMINATE", expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
+               seed=53, tumour_content=0.3, expected_result=Result.INDETERMINATE, expected_qc_flags=["LOW_TUMOUR_CONTENT"]),
         _dna("dna_tpm3_ntrk1_lowmapq", "TPM3-NTRK1 in a BAM whose aligner caps MAPQ at 3", gene5="TPM3", exon5=8,
-             gene3="NTRK1", exon3=10, seed=31, tumour_content=20, mapq_cap=3, expected_result="INDETERMINATE",
+             gene3="NTRK1", exon3=10, seed=31, tumour_content=20, mapq_cap=3, expected_result=Result.INDETERMINATE,
              expected_qc_flags=["LOW_MAPPING_QUALITY"]),
     ]
 }  # fmt: skip

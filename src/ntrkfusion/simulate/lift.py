@@ -44,40 +44,40 @@ def lift_bam(source_path: Path, out_bam: Path, sample: str, mapq_cap: int | None
     unsorted = out_bam.with_suffix(".unsorted.bam")
     with pysam.AlignmentFile(str(source_path), check_sq=False) as src:
         header = pysam.AlignmentHeader.from_dict(lifted_header(src.header, sample))
-        locus = {i: _split(name) for i, name in enumerate(src.references)}
         names = list(GRCH38_LENGTHS)
+        locus = [_split(name) for name in src.references]
+        target = {i: (names.index(chrom), offset) for i, (chrom, offset) in enumerate(locus)}  # locus -> GRCh38
         with pysam.AlignmentFile(str(unsorted), "wb", header=header) as out:
             for read in src.fetch(until_eof=True):
-                out.write(_lift_read(read, header, locus, names, sample, mapq_cap))
+                out.write(_lift_read(read, header, target, mapq_cap))
     pysam.sort("-o", str(out_bam), "--no-PG", str(unsorted))
     unsorted.unlink()
     pysam.index(str(out_bam))
     return out_bam
 
 
-def _lift_read(read, header, locus, names, sample, mapq_cap=None):
-    record = read.to_dict()
-    if mapq_cap is not None:
-        record["map_quality"] = str(min(int(record["map_quality"]), mapq_cap))
-    if record["next_ref_name"] == "=":
-        record["next_ref_name"] = record["ref_name"]
-    for ref_key, pos_key in (("ref_name", "ref_pos"), ("next_ref_name", "next_ref_pos")):
-        name = record[ref_key]
-        if name == "*":
-            continue
-        chrom, offset = _split(name)
-        record[ref_key] = chrom
-        if record[pos_key] != "0":
-            record[pos_key] = str(int(record[pos_key]) + offset)
-    if record["next_ref_name"] == record["ref_name"] and record["ref_name"] != "*":
-        record["next_ref_name"] = "="
-    tags = []
-    for tag in record.get("tags", []):
-        if tag.startswith("SA:Z:"):
-            tag = "SA:Z:" + "".join(_lift_sa(part, mapq_cap) + ";" for part in tag[5:].rstrip(";").split(";"))
-        tags.append(tag)
-    record["tags"] = tags
-    return pysam.AlignedSegment.from_dict(record, header)
+def _lift_read(read: pysam.AlignedSegment, header, target: dict, mapq_cap: int | None = None):
+    """One record under the GRCh38 header: its contig and position, its mate's, its SA tag."""
+    seg = pysam.AlignedSegment(header)
+    seg.query_name, seg.flag = read.query_name, read.flag
+    seg.mapping_quality = read.mapping_quality if mapq_cap is None else min(read.mapping_quality, mapq_cap)
+    for ref, pos, (tid, start) in (("reference_id", "reference_start", (read.reference_id, read.reference_start)),
+                                   ("next_reference_id", "next_reference_start",
+                                    (read.next_reference_id, read.next_reference_start))):  # fmt: skip
+        if tid >= 0:
+            new_tid, offset = target[tid]
+            setattr(seg, ref, new_tid)
+            setattr(seg, pos, start + offset if start >= 0 else start)
+        else:
+            setattr(seg, ref, tid)
+            setattr(seg, pos, start)
+    seg.cigartuples = read.cigartuples
+    seg.template_length = read.template_length
+    seg.query_sequence = read.query_sequence
+    seg.query_qualities = read.query_qualities
+    seg.set_tags([(t, "".join(_lift_sa(part, mapq_cap) + ";" for part in v.rstrip(";").split(";")), k)
+                  if t == "SA" else (t, v, k) for t, v, k in read.get_tags(with_value_type=True)])  # fmt: skip
+    return seg
 
 
 def _lift_sa(part: str, mapq_cap: int | None = None) -> str:

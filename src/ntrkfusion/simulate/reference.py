@@ -22,6 +22,7 @@ CHUNK_LINES = 16384
 def write_reference(genome: LocusGenome, path: Path) -> Path:
     """Write ``path`` (.fa.gz) with its .fai and .gzi, atomically."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)  # pysam's BGZFile crashes on a missing folder
     tmp = path.with_name(path.name + ".tmp")
     with pysam.BGZFile(str(tmp), "wb") as out:
         for chrom, length in GRCH38_LENGTHS.items():

@@ -12,7 +12,8 @@ import pandas as pd
 
 from ..aligners import BWA, HISAT2, STAR_CHIMERIC, STAR_PLAIN
 from ..annotation import Annotation, load_annotation
-from ..loci import NTRK_GENES
+from ..io import locked
+from ..vocabulary import CFDNA, NTRK_GENES, RNA
 from ..sequence import revcomp
 from . import align
 from .anchored import anchored_fragments
@@ -53,12 +54,14 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     ann = load_annotation("GRCh38")
     genes = sorted(set(GENOME_GENES) | {g for g in (case.gene5, case.gene3) if g})
     genome = LocusGenome(ann, genes)
-    cache = (cache or default_cache()) / f"locus-{genome.key}"
+    # absolute: the aligners run in folders of their own
+    cache = (Path(cache or default_cache()) / f"locus-{genome.key}").resolve()
     cache.mkdir(parents=True, exist_ok=True)
     fasta = cache / "locus.fa"
-    if not fasta.is_file():
-        genome.write_fasta(fasta.with_suffix(".tmp"))
-        os.replace(fasta.with_suffix(".tmp"), fasta)
+    with locked(cache / "locus.lock"):  # several simulations may share one cache
+        if not fasta.is_file():
+            genome.write_fasta(fasta.with_suffix(".tmp"))
+            os.replace(fasta.with_suffix(".tmp"), fasta)
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir / f".{case.name}.work"
     shutil.rmtree(work, ignore_errors=True)
@@ -69,7 +72,7 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     bed = None
     if case.library_name == "anchored_pcr":
         frags = _anchored_fragments(case, genome, ann, lib, rng)
-    elif case.assay == "rna":
+    elif case.assay == RNA:
         frags = _rna_fragments(case, genome, ann, lib, rng)
     else:
         bed = out_dir / f"{case.name}.panel.bed"
@@ -92,18 +95,23 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
 def _align(case: Case, genome, fasta: Path, cache: Path, r1: Path, r2: Path, work: Path) -> tuple[Path, str]:
     """The aligned reads (locus coordinates) and the aligner's name as ``aligners.py`` gives it."""
     if case.aligner_name == "bwa":
-        aligned = align.bwa_align(align.bwa_index(fasta), r1, r2, work / "bwa", case.name, comments=case.umi == "RX")
+        with locked(cache / "bwa.lock"):
+            index = align.bwa_index(fasta)
+        aligned = align.bwa_align(index, r1, r2, work / "bwa", case.name, comments=case.umi == "RX")
         return aligned, BWA.name
     gtf = cache / "locus.gtf"
-    if not gtf.is_file():
-        genome.write_gtf(gtf.with_suffix(".tmp"))
-        os.replace(gtf.with_suffix(".tmp"), gtf)
+    with locked(cache / "locus.lock"):
+        if not gtf.is_file():
+            genome.write_gtf(gtf.with_suffix(".tmp"))
+            os.replace(gtf.with_suffix(".tmp"), gtf)
     if case.aligner_name == "hisat2":
         sites = align.splice_sites(gtf, work / "splice_sites.txt")
-        prefix = align.hisat2_index(fasta, cache / "hisat2")
+        with locked(cache / "hisat2.lock"):
+            prefix = align.hisat2_index(fasta, cache / "hisat2")
         return align.hisat2_align(prefix, sites, r1, r2, work / "hisat2", case.name), HISAT2.name
     length = sum(len(s) for s in genome.segments)
-    index = align.star_index(fasta, gtf, cache / f"star-{case.read_length}", length, case.read_length)
+    with locked(cache / f"star-{case.read_length}.lock"):
+        index = align.star_index(fasta, gtf, cache / f"star-{case.read_length}", length, case.read_length)
     aligned = align.star_align(index, r1, r2, work / "star", case.star_mode)
     return aligned, (STAR_CHIMERIC if case.star_mode == "chimeric" else STAR_PLAIN).name
 
@@ -116,7 +124,7 @@ def _anchored_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[F
 
 
 def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
-    weights = {g: 10.0 for g in HOUSEKEEPING} | {g: case.ntrk_expression for g in ("NTRK1", "NTRK2", "NTRK3")}
+    weights = {g: 10.0 for g in HOUSEKEEPING} | {g: case.ntrk_expression for g in NTRK_GENES}
     for g in (case.gene5, case.gene3):
         if g and g not in weights:
             weights[g] = 3.0
@@ -201,7 +209,7 @@ def _merge(intervals):
 def _dna_fragments(case: Case, genome, ann: Annotation, lib, rng, bed: Path) -> list[Fragment]:
     """Captured fragments: normal molecules over each bait, and rearranged molecules (allele
     fraction purity / 2) kept when they overlap a bait."""
-    baits = panel_baits(ann, CFDNA_BAITED_EXONS if case.assay == "cfdna" else None)
+    baits = panel_baits(ann, CFDNA_BAITED_EXONS if case.assay == CFDNA else None)
     bed.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e in baits))
     purity = (case.tumour_content or 0) / 100
     rearranged = [ann.transcript(g) for g in (case.gene5, case.gene3) if g] if case.has_fusion else []
@@ -241,14 +249,14 @@ def truth_table(case: Case, ann: Annotation, t: JunctionTally, aligner: str) -> 
                expected_result=case.expected_result, expected_qc_flags=";".join(case.expected_qc_flags),
                aligner=aligner, description=case.description)  # fmt: skip
     if case.has_fusion:
-        if case.assay == "rna":
+        if case.assay == RNA:
             bp5, bp3 = ann.exon_end(case.gene5, case.exon5), ann.exon_start(case.gene3, case.exon3)
         else:
             bp5, bp3 = dna_breakpoints(case, ann)
         c5, c3 = ann.transcript(case.gene5)["chrom"], ann.transcript(case.gene3)["chrom"]
         in_frame = ann.exon_join_in_frame(case.gene5, case.exon5, case.gene3, case.exon3)
         retained = False
-        if case.gene3 in ("NTRK1", "NTRK2", "NTRK3"):
+        if case.gene3 in NTRK_GENES:
             retained = case.exon3 <= ann.kinase_domain(case.gene3).first_exon
         row |= dict(gene5=case.gene5, gene3=case.gene3, exon5=case.exon5, exon3=case.exon3,
                     breakpoint5=f"{c5}:{bp5}", breakpoint3=f"{c3}:{bp3}", in_frame=in_frame,
