@@ -45,17 +45,18 @@ def test_fragments_count_once_and_duplicates_apart():
     assert counts["duplicate_fragments"] == 2 and counts["median_mapq"] == 60 and counts["supporting_reads"] == 5
 
 
-def split_pair(name: str) -> list[Read]:
+def split_pair(name: str, prefix: str = "chr") -> list[Read]:
     """A fragment across ETV6 e5 -> NTRK3 e15, as BWA/STAR would write it with SA tags: read 1
     the transcript's sense (forward on ETV6, reverse on NTRK3), read 2 forward on NTRK3, at a
-    position of its own per fragment (f0, f1...: distinct molecules, not PCR copies)."""
+    position of its own per fragment (f0, f1...: distinct molecules, not PCR copies).  ``prefix``:
+    how the BAM names chromosomes in its SA tags ("chr" or "")."""
     e5 = ETV6_E5_END - 69
     mate = ("chr15", NTRK3_E15_START - 200 - 7 * int("".join(c for c in name if c.isdigit()) or 0))
     return [
-        Read(name, "chr12", e5, "70M30S", flag=65, tags={"SA": f"chr15,{NTRK3_E15_START - 29},-,30M70S,60,0;"},
+        Read(name, "chr12", e5, "70M30S", flag=65, tags={"SA": f"{prefix}15,{NTRK3_E15_START - 29},-,30M70S,60,0;"},
              mate=mate),
         Read(name, "chr15", NTRK3_E15_START - 29, "30M70H", flag=2048 | 16 | 65,
-             tags={"SA": f"chr12,{e5},+,70M30S,60,0;"}, mate=mate),
+             tags={"SA": f"{prefix}12,{e5},+,70M30S,60,0;"}, mate=mate),
         Read(name, "chr15", mate[1], "100M", flag=129, mate=("chr12", e5)),
     ]  # fmt: skip
 
@@ -127,6 +128,7 @@ def test_output_tables_share_one_schema(bam_factory, tmp_path):
     assert list(back.columns) == records.FUSION_COLUMNS
     tsv = pd.read_csv(tmp_path / "f.tsv", sep="\t", keep_default_na=False, dtype=str)
     assert list(tsv.columns) == records.FUSION_COLUMNS and tsv.loc[0, "in_frame"] == "true"
+    assert tsv.loc[0, "filters"] == "." and back.loc[0, "filters"] == ""  # Arriba's PASS in the TSV; empty in Parquet
     assert records.FUSION_COLUMNS[:19] == ["sample", "assay", "fusion", "gene5", "gene3", "transcript5", "transcript3",
                                   "exon5", "exon3", "breakpoint5", "breakpoint3", "split_reads", "discordant_pairs",
                                   "supporting_fragments", "in_frame", "kinase_domain_retained", "known_partner",

@@ -98,7 +98,7 @@ def test_dna_metrics_on_a_small_panel(bam_factory, tmp_path):
     assert m["baited_intron_depths"]["NTRK1"] == {"intron 9": 1.0}  # 40 reads at one position: 1 unique
     assert m["duplicate_rate"] == pytest.approx(39 / 40)
     assert m["detectability"] == {"NTRK1": pytest.approx(poisson_at_least(5, 1.0 * 0.2 / 2), abs=1e-4)}
-    assert "NTRK1 intron 8" in m["untested_regions"] and "NTRK1 intron 9" not in m["untested_regions"]
+    assert {"gene": "NTRK1", "intron": 8} in m["untested_regions"] and {"gene": "NTRK1", "intron": 9} not in m["untested_regions"]
     assert len(m["untested_regions"]) == 16 + 18 + 19 - 1
 
 
@@ -212,3 +212,18 @@ def _flags(assay, metrics, tumour_content, dv200, ntrk_reads, s):
     from ntrkfusion.qc.flags import checks, flags_from
 
     return flags_from(checks(assay, metrics, tumour_content, dv200, ntrk_reads, s), assay, metrics)
+
+
+def test_a_median_of_a_few_fragments_is_not_measurable_and_says_how_many():
+    """The real STAR BAM's 139 bp came from 7 fragments: not a pass, not a fail; the count is shown."""
+    from ntrkfusion.qc.flags import NOT_MEASURABLE, PASS, QCSettings, checks
+
+    s = QCSettings()
+    few = {"median_fragment_length": 139.0, "fragment_lengths_measured": 7}
+    (check,) = [c for c in checks("rna", few, 60, None, 100, s) if c.metric == "median_fragment_length"]
+    assert (check.status, check.shown, check.value) == (NOT_MEASURABLE, "139 bp (7 fragments)", None)
+    many = dict(few, fragment_lengths_measured=s.min_observations)
+    (check,) = [c for c in checks("rna", many, 60, None, 100, s) if c.metric == "median_fragment_length"]
+    assert (check.status, check.shown) == (PASS, f"139 bp ({s.min_observations} fragments)")
+    (none,) = [c for c in checks("rna", {}, 60, None, 100, s) if c.metric == "median_fragment_length"]
+    assert (none.status, none.shown) == (NOT_MEASURABLE, "not measurable")

@@ -44,7 +44,7 @@ def test_sample_report_shows_result_diagram_and_limitations(example):
     assert labels[0] == "e1" and "e5" in labels and "e15" in labels
     assert "kinase domain" in svg and 'class="breakpoint"' in svg
     dna = (example / "results/dna_tpm3_ntrk1_20/report.html").read_text()
-    assert "does not bait 48 NTRK introns" in dna and "fused transcript and its frame are inferred" in dna
+    assert "does not bait" not in dna and "fused transcript and its frame are inferred" in dna  # a positive
     degraded = (example / "results/degraded_negative/report.html").read_text()
     assert 'class="result INDETERMINATE"' in degraded and "DEGRADED_RNA" in degraded
 
@@ -193,15 +193,32 @@ def test_printed_sample_report_names_the_sample_on_every_page(example, tmp_path)
         assert "MANE Select" in text, number  # the annotation
 
 
-def test_cohort_table_wraps_at_1400_px(example, tmp_path):
+def test_cohort_table_wraps_at_1400_px_and_never_inside_a_flag(example, tmp_path):
+    """Every flag a sample can carry and a long reason: the table fits 1400 px, no flag is broken
+    across lines ("DEGR ADED _RNA"), and the printed page keeps each reason whole."""
+    from ntrkfusion.qc.flags import ALL_FLAGS
+    from ntrkfusion.records import read_json, read_samples
+    from ntrkfusion.report.html import cohort_report
+
+    samples = read_samples(example / "results/samples.parquet")
+    reason = "sub-threshold evidence for ETV6::NTRK3 (4 fragments, 5 needed; fewer distinct supporting fragments"
+    samples.at[0, "qc_flags"] = list(ALL_FLAGS)
+    samples.at[0, "reasons"] = ["no NTRK fusion detected", reason + " than required)"]
     page = tmp_path / "cohort.html"
-    html = (example / "results/report.html").read_text()
-    long = "LOW_TUMOUR_CONTENT;DEGRADED_RNA;LOW_COVERAGE;LOW_LIBRARY_COMPLEXITY;LOW_MAPPING_QUALITY;NO_TARGET_READS"
-    html = html.replace('<td class="wrap"></td>', f'<td class="wrap">{long}</td>', 1)  # the longest flags
-    probe = "<script>document.body.dataset.overflow = document.documentElement.scrollWidth > window.innerWidth;</script>"
-    page.write_text(html.replace("</body>", probe + "</body>"))
+    cohort_report(samples, page, read_json(example / "results/run_info.json"))
+    probe = ("<script>document.body.dataset.overflow = document.documentElement.scrollWidth > window.innerWidth;"
+             "document.body.dataset.broken = Array.from(document.querySelectorAll('.flag'))"
+             ".filter(function (f) { return f.getClientRects().length > 1; }).length;</script>")  # fmt: skip
+    page.write_text(page.read_text().replace("</body>", probe + "</body>"))
     dom = browser(tmp_path, "--window-size=1400,900", "--dump-dom", page.as_uri())
-    assert long in dom.stdout and 'data-overflow="false"' in dom.stdout
+    assert "LOW_LIBRARY_COMPLEXITY" in dom.stdout
+    assert 'data-overflow="false"' in dom.stdout and 'data-broken="0"' in dom.stdout
+    import pypdf
+
+    pdf = tmp_path / "cohort.pdf"
+    browser(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(pdf).pages)
+    assert reason in text and "DEGRADED_RNA" in text
 
 
 def test_limitations_fit_the_assay():
@@ -214,7 +231,7 @@ def test_limitations_fit_the_assay():
                             tumour_content=None, dv200=None, build="GRCh38", ntrk_reads=0, background={},
                             metrics={"untested_regions": list(untested)}, checks=[])  # fmt: skip
 
-    plasma = " ".join(limitations(qc("cfdna", "NEGATIVE", ["NTRK2 intron 3"])))
+    plasma = " ".join(limitations(qc("cfdna", "NEGATIVE", [{"gene": "NTRK2", "intron": 3}])))
     assert "negative liquid biopsy does not exclude" in plasma and "does not bait 1 NTRK introns (NTRK2)" in plasma
     assert not any("liquid biopsy" in line for line in limitations(qc("cfdna", "POSITIVE")))
     assert not any("liquid biopsy" in line or "bait" in line for line in limitations(qc("rna", "NEGATIVE")))
@@ -222,6 +239,9 @@ def test_limitations_fit_the_assay():
     degraded_dna = qc("dna", "INDETERMINATE", flags=["LOW_COVERAGE"])
     assert "RNA-NGS" not in " ".join(limitations(degraded_rna))  # RNA is not orthogonal to an RNA test
     assert "orthogonal test (RNA-NGS" in " ".join(limitations(degraded_dna))
+    positive = " ".join(limitations(qc("rna", "POSITIVE", flags=["LOW_COVERAGE"])))
+    assert "does not rule out" not in positive and "repeat" not in positive  # a POSITIVE is not told to hedge
+    assert "detected although the material is limited (LOW_COVERAGE)" in positive
 
 
 def test_headline_is_gene_level_and_numbers_read_as_numbers(example):
@@ -233,8 +253,12 @@ def test_headline_is_gene_level_and_numbers_read_as_numbers(example):
         assert raw not in html, raw
     assert "(3′, exons 15–20)" in html  # NTRK3's MANE transcript ends at exon 20
     row = pd.read_parquet(example / "results/etv6_ntrk3/fusions.parquet").iloc[0]
-    assert (f"fusion fraction {100 * row['fusion_fraction']:.0f}% (wild-type {row['wild_type_fragments5']} · "
-            f"{row['wild_type_fragments3']} fragments") in html  # fmt: skip
+    share = (f"{100 * row['fusion_fraction']:.0f}% of the NTRK3 transcripts read through the breakpoint are fused "
+             f"({row['supporting_fragments']} fused fragments, {row['wild_type_fragments3']} unfused fragments through "
+             "the NTRK3 breakpoint)")  # fmt: skip
+    assert share in html and "fusion fraction" not in html  # not to be read as an allele fraction
+    dna = (example / "results/dna_tpm3_ntrk1_20/report.html").read_text()
+    assert "Allele fraction of the rearrangement" in dna
     negative = (example / "results/negative_rna/report.html").read_text()
     assert re.search(r'<p class="headline">No NTRK fusion detected</p>', negative)
 
@@ -296,7 +320,7 @@ def test_without_a_reference_an_unnamed_partner_says_what_would_name_it():
     from ntrkfusion.stages.assess import _reference_hint
 
     fusions = pd.DataFrame([dict(fusion="unknown::NTRK3", gene5="unknown", classification="subthreshold")])
-    assert "set `reference`" in _reference_hint(fusions, None)[0]
+    assert "no genome reference" in _reference_hint(fusions, None)[0]
     assert _reference_hint(fusions, "genome.fa") == []
     assert _reference_hint(fusions.assign(classification="weak"), None) == []  # no bearing on the result
 
@@ -318,7 +342,7 @@ def test_supporting_reads_bam_holds_the_candidates_reads(example):
     assert positions == sorted(positions)
     assert any(r.is_supplementary for r in records)  # split reads keep both parts
     html = (results / "report.html").read_text()
-    assert "Set `reference` (the genome FASTA) in the config to see the supporting reads" in html
+    assert "kept beside this report (supporting_reads.bam)" in html and "`reference`" not in html  # no config talk
     negative = (example / "results/negative_rna/supporting_reads.bam")
     assert pysam.AlignmentFile(str(negative)).count(until_eof=True) == 0  # nothing to show: empty, not absent
 
@@ -363,16 +387,64 @@ def test_reads_view_draws_the_supporting_reads_at_both_breakpoints(with_referenc
     assert not console_errors(run)
 
 
-def test_printed_reads_view_has_a_page_of_its_own(with_reference, tmp_path):
+HEADINGS = ("Result", "Fusions", "Supporting reads", "Quality metrics", "Plots", "Limitations", "Provenance")
+
+
+def printed(tmp_path: Path, report: Path) -> list[str]:
+    """The text of each page of a report printed by Chromium (its own header and footer off)."""
     import pypdf
 
-    pdf = tmp_path / "report.pdf"
+    pdf = tmp_path / f"{report.parent.name}.pdf"
     browser(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", "--virtual-time-budget=15000",
-            (with_reference / "report.html").as_uri())  # fmt: skip
-    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
-    reads = [i for i, text in enumerate(pages) if "Supporting reads" in text]
-    assert len(reads) == 1 and "Quality metrics" not in pages[reads[0]] and "Fusions" not in pages[reads[0]]
-    assert "Sample etv6_ntrk3" in pages[reads[0]]
+            report.as_uri())  # fmt: skip
+    return [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+
+
+@pytest.mark.parametrize("case", ["etv6_ntrk3", "dna_tpm3_ntrk1_20", "negative_rna"])
+def test_printed_pages_are_numbered_with_no_orphaned_heading_nor_browser_controls(analysed, case, tmp_path):
+    pages = printed(tmp_path, analysed[case].folder / "report.html")
+    for number, text in enumerate(pages, 1):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert f"page {number} of {len(pages)}" in lines, (number, lines[:3])
+        body = [line for line in lines if not line.startswith("page ")]
+        assert body[-1] not in HEADINGS, (number, body[-3:])  # a heading always has its content below it
+        assert "slices" not in text  # igv.js's toolbar (genome name, locus box) is not printed
+    reads = [i for i, text in enumerate(pages) if "Supporting reads" in text.splitlines()]
+    if case != "negative_rna":
+        assert len(reads) == 1 and "Quality metrics" not in pages[reads[0]] and "Fusions" not in pages[reads[0]]
+        assert f"Sample {case}" in pages[reads[0]]
+
+
+TRACK_PROBE = """<script>
+window.readsView.then(function (browsers) {
+  document.body.dataset.probe = browsers.map(function (b) {
+    var tv = b.trackViews.find(function (t) { return t.track.type === "alignment"; });
+    return tv.viewports.map(function (vp) {
+      var rows = 0;
+      vp.featureCache.features.packedGroups.forEach(function (g) { rows += g.rows.length; });
+      return rows + ":" + tv.track.height;
+    }).join(",");
+  }).join(";");
+});
+</script>"""
+
+
+def test_the_reads_view_shows_every_kept_read_without_scrolling(analysed, tmp_path):
+    """The DNA example's 41 supporting fragments: the track is as tall as its rows (igv.js
+    expanded rows, 14 px) at both breakpoints, on screen and so on paper."""
+    from ntrkfusion.report.reads import ROW_HEIGHT
+
+    folder = analysed["dna_tpm3_ntrk1_20"].folder
+    html = (folder / "report.html").read_text()
+    assert "All 41 supporting fragments shown" in html
+    at = html.rindex("</body>")
+    page = tmp_path / "report.html"
+    page.write_text(html[:at] + TRACK_PROBE + html[at:])
+    run = browser(tmp_path, "--virtual-time-budget=30000", "--dump-dom", page.as_uri())
+    probe = re.search(r'data-probe="([^"]*)"', run.stdout).group(1)
+    for side in probe.split(","):
+        rows, height = map(int, side.split(":"))
+        assert rows >= 20 and rows * ROW_HEIGHT <= height, side
 
 
 def test_with_a_reference_the_junction_sequence_is_the_one_the_reads_cross(with_reference):
@@ -412,7 +484,7 @@ def test_translation_and_an_out_of_frame_peptide(catalogue):
     assert e15["peptide_sequence"].split("|")[0] == e16["peptide_sequence"].split("|")[0]
     tail = e16["peptide_sequence"].split("|")[1]
     assert tail == tail.lower() and tail != e15["peptide_sequence"].split("|")[1].lower()
-    assert none == {"junction_sequence": None, "peptide_sequence": None}
+    assert none == {"junction_sequence": None, "peptide_sequence": None, "reading_frame": None}
 
 
 def test_sample_report_says_what_it_was_computed_with(example):
@@ -432,7 +504,7 @@ def test_reads_view_names_contigs_as_the_bam_does(bam_factory, tmp_path):
 
     import pysam
 
-    from ntrkfusion.report.reads import views
+    from ntrkfusion.report.reads import SupportingReads, views
 
     fasta = tmp_path / "genome.fa"
     fasta.write_text(">chr1\n" + "ACGT" * 1000 + "\n")
@@ -441,8 +513,133 @@ def test_reads_view_names_contigs_as_the_bam_does(bam_factory, tmp_path):
                       contigs={"chr1": 4000})  # fmt: skip
     fusions = pd.DataFrame([dict(fusion="TPM3::NTRK1", classification="qualifying", supporting_fragments=5, candidate=1,
                                  chrom5="chr1", pos5=1000, chrom3="chr1", pos3=3000)])  # fmt: skip
-    [view] = views(bam, str(fasta), fusions)
+    with pysam.AlignmentFile(str(bam)) as fh:
+        spans = [(r.reference_name, r.reference_start, r.reference_end) for r in fh]
+        supporting = SupportingReads(bam.read_bytes(), tuple(fh.references), spans, {1: (1, 1)})
+    [view] = views(supporting, str(fasta), fusions)
     config = json.loads(view["config"])
     assert config["locus"] == ["1:925-1075", "1:2925-3075"]
     slices = gzip.decompress(base64.b64decode(config["reference"]["fastaURL"].split(",", 1)[1])).decode()
     assert slices.startswith(">1:1-2000 @len=4000\n") and ">1:2000-4000 @len=4000" in slices
+
+
+def test_the_reads_view_keeps_the_junction_crossing_fragments_first(example):
+    """Of a candidate with more fragments than the view keeps, the ones whose reads cross the
+    junction come first (a real ETV6::NTRK3 has hundreds of pairs named before its split reads);
+    the supporting BAM says which program wrote it."""
+    import pysam
+
+    from ntrkfusion.report.reads import MAX_FRAGMENTS, kept_fragments
+
+    pairs = [dict(read_name=f"a{i:03d}", kind="discordant") for i in range(150)]
+    crossing = [dict(read_name=f"z{i:02d}", kind=k) for i, k in enumerate(["split", "clip", "partner_clip"] * 20)]
+    kept = kept_fragments(pd.DataFrame(pairs + crossing))
+    assert len(kept) == MAX_FRAGMENTS and kept[:60] == [r["read_name"] for r in crossing]
+    with pysam.AlignmentFile(str(example / "results/etv6_ntrk3/supporting_reads.bam")) as bam:
+        programs = bam.header.to_dict()["PG"]
+    assert programs[-1]["ID"] == "ntrkfusion" and programs[-1]["VN"] == __version__
+
+
+class FakeFasta:
+    """A genome that is the given bases at the given positions of chr12 and chr15 and A elsewhere
+    (pysam.FastaFile's fetch and references, which is all fused_sequences reads)."""
+
+    references = ("chr12", "chr15")
+
+    def __init__(self, bases: dict[tuple[str, int], str]):
+        self.bases = bases
+
+    def fetch(self, contig: str, start: int, end: int) -> str:
+        return "".join(self.bases.get((contig, p), "A") for p in range(start, end))
+
+
+def cds_genome(ann, plant_stop: bool) -> FakeFasta:
+    """ETV6 exons 1-5 and NTRK3 from exon 15 coding GCC (Ala) in frame, NTRK3's own stop codon at
+    its CDS end, and with ``plant_stop`` a TAG in frame in ETV6 exon 3."""
+    from ntrkfusion.sequence import revcomp
+
+    bases = {}
+    for gene in ("ETV6", "NTRK3"):
+        tx, exons = ann.transcript(gene), ann.exons(gene)
+        coding = [p for s, e in zip(exons["start"], exons["end"]) for p in range(max(s, tx["cds_start"]),
+                                                                              min(e, tx["cds_end"]))]  # fmt: skip
+        coding = coding if tx["strand"] == "+" else coding[::-1]  # transcript order
+        seq = ["GCC"[i % 3] for i in range(len(coding))]
+        seq[-3:] = list("TAG")
+        if plant_stop and gene == "ETV6":
+            first3 = int(exons[exons["exon_number"] == 3]["start"].iat[0])
+            at = next(i for i, p in enumerate(coding) if p >= first3)
+            at += (3 - at % 3) % 3
+            seq[at : at + 3] = list("TAG")
+        for p, b in zip(coding, seq):
+            bases[(tx["chrom"], int(p))] = b if tx["strand"] == "+" else revcomp(b)
+    return FakeFasta(bases)
+
+
+@pytest.mark.parametrize("plant_stop, expected", [(False, "in-frame"), (True, "stop-codon")])
+def test_a_premature_stop_in_the_fused_coding_sequence_is_named(plant_stop, expected):
+    """Arriba's reading_frame: an in-frame join whose fused coding sequence meets a stop before the
+    3' partner's own says stop-codon, and the report says it in words."""
+    from ntrkfusion.calling.fused_sequence import fused_sequences
+    from ntrkfusion.report.words import frame
+
+    ann = load_annotation("GRCh38")
+    row = dict(gene5="ETV6", gene3="NTRK3", exon5=5, exon3=15, in_frame=True)
+    out = fused_sequences(ann, cds_genome(ann, plant_stop), row)
+    assert out["reading_frame"] == expected
+    assert ("*" in out["peptide_sequence"]) is False  # the planted stop lies outside the shown window
+    assert ("stop codon" in frame(True, out["reading_frame"])) == plant_stop
+    assert fused_sequences(ann, cds_genome(ann, False), dict(row, exon3=16, in_frame=False))["reading_frame"] == (
+        "out-of-frame")  # fmt: skip
+
+
+def test_the_threshold_plot_puts_every_metric_on_its_passing_side():
+    """A 3% duplicate rate (maximum 60%) passes far inside its threshold, as a 60% tumour content
+    (minimum 20%) does: both bars end right of the threshold; a zero still draws a bar."""
+    from ntrkfusion.report.plots import HEADROOM, headroom
+
+    duplicates = dict(ratio=0.03 / 0.6, upper=True)
+    tumour = dict(ratio=60 / 20, upper=False)
+    failing = dict(ratio=0.7 / 0.6, upper=True)
+    assert headroom(duplicates) > 1 and headroom(tumour) > 1 and headroom(failing) < 1
+    assert headroom(dict(ratio=0.0, upper=True)) == HEADROOM[1] and headroom(dict(ratio=0.0)) > HEADROOM[0]
+
+
+def test_plots_label_their_axes_in_plain_numbers(example):
+    html = (example / "results/etv6_ntrk3/report.html").read_text()
+    imbalance = re.search(r'<svg id="imbalance-plot".*?</svg>', html, re.S).group(0)
+    assert "10^{0}" not in imbalance and "×10" not in imbalance and ">1×<" in imbalance
+    coverage = re.search(r'<svg id="coverage-plot".*?</svg>', html, re.S).group(0)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", coverage)
+    assert texts[: texts.index("exon")] == [str(n) for n in range(1, 18, 2)]  # NTRK1's 17 exons: every other one
+
+
+def test_a_report_carries_the_specimen_the_methods_and_the_labs_interpretation(tmp_path):
+    """Specimen fields from the sheet's optional columns, a methods paragraph with the support a
+    call needs, and the laboratory's own interpretation text for the result (config
+    ``interpretation``), its {fusion} filled in."""
+    from ntrkfusion.samplesheet import read_samples
+    from ntrkfusion.stages.layout import SampleFiles
+    from ntrkfusion.stages.sample import analyse
+
+    from .helpers import EXAMPLE
+
+    sheet = tmp_path / "samples.tsv"
+    sheet.write_text("sample\tbam\tassay\ttumour_content\tspecimen_type\tcollection_date\tblock_id\n"
+                     f"T1\t{EXAMPLE / 'etv6_ntrk3.bam'}\trna\t60\tFFPE tissue\t2026-11-30\tB-17/3\n")  # fmt: skip
+    ours = tmp_path / "interpretation.yaml"
+    ours.write_text("POSITIVE: Our lab found {fusion}.\nNEGATIVE: none.\nINDETERMINATE: unclear.\n")
+    (sample,) = read_samples(sheet)
+    files = SampleFiles(tmp_path / "T1")
+    result = analyse(sample, {"interpretation": str(ours), "calling": {"min_fragments": 7}}, files)
+    html = files.report.read_text()
+    assert result.specimen == {"specimen_type": "FFPE tissue", "collection_date": "2026-11-30", "block_id": "B-17/3"}
+    assert "<td>specimen</td><td>FFPE tissue</td>" in html and "<td>block</td><td>B-17/3</td>" in html
+    assert '<p class="interpretation">Our lab found ETV6::NTRK3.</p>' in html
+    assert "at least 7 distinct supporting molecules" in html  # the threshold in effect, not a copy
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(sheet.read_text().replace("2026-11-30", "30/11/2026"))
+    from ntrkfusion.errors import UserError
+
+    with pytest.raises(UserError, match="column collection_date: '30/11/2026' is not allowed"):
+        read_samples(bad)

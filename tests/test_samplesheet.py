@@ -99,7 +99,8 @@ def test_unknown_column_and_empty_sheet(sheet_factory):
     out = problems(sheet_factory([["S1", "a.bam", "rna", "x"]], header=("sample", "bam", "assay", "purity")))
     assert out == [
         "sample sheet samples.tsv: unknown column 'purity' "
-        "(allowed: sample, bam, assay, tumour_content, dv200, panel_bed, umi)"
+        "(allowed: sample, bam, assay, tumour_content, dv200, panel_bed, umi, specimen_type, specimen_site, "
+        "collection_date, block_id, requested_by)"
     ]
     assert problems(sheet_factory([])) == [f"sample sheet {sheet_factory([]).as_posix()}: no samples"]
 

@@ -104,3 +104,20 @@ def control_genes(path: str | Path | None) -> list[str]:
     if not genes:
         raise UserError(f"housekeeping_genes {path}: lists no gene")
     return genes
+
+
+def interpretation_texts(path: str | Path | None) -> dict[str, str]:
+    """The reports' interpretation paragraph per result: the lab's YAML file, or the bundled one
+    (``resources/curated/interpretation.yaml``)."""
+    from .paths import RESOURCES
+    from .vocabulary import Result
+
+    path = Path(path) if path else RESOURCES / "curated/interpretation.yaml"
+    try:
+        texts = yaml.safe_load(Path(path).read_text())
+    except (OSError, yaml.YAMLError) as err:
+        raise UserError(f"interpretation {path}: cannot be read as YAML ({err})") from None
+    missing = [r for r in Result if not isinstance((texts or {}).get(r), str)] if isinstance(texts, dict) else list(Result)
+    if missing:
+        raise UserError(f"interpretation {path}: needs a text for {', '.join(missing)}")
+    return {r: " ".join(texts[r].split()) for r in Result}

@@ -20,9 +20,9 @@ from . import alignment_file as af
 # fingerprinted too, so that editing the file counts as a change.
 STAGE_KEYS = {
     "sample": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "panel_of_normals",
-               "housekeeping_genes", "calling", "qc", "umi"),  # fmt: skip
+               "housekeeping_genes", "interpretation", "calling", "qc", "umi"),  # fmt: skip
 }
-FILE_KEYS = ("reference", "annotation_gtf", "panel_of_normals", "housekeeping_genes")
+FILE_KEYS = ("reference", "annotation_gtf", "panel_of_normals", "housekeeping_genes", "interpretation")
 
 
 def stage_settings(config: dict, stage: str) -> dict:

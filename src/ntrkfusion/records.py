@@ -76,16 +76,14 @@ class BamInfo:
         values = {k: record[k] for k in names if k in record}
         values["read_group_samples"] = tuple(values.get("read_group_samples", ()))
         values["warnings"] = tuple(values.get("warnings", ()))
-        loci = tuple(LocusCount(g, record[f"{g}_region"], int(record[f"{g}_reads"]), int(record[f"{g}_low_mapq_reads"]))
-                     for g in NTRK_GENES if f"{g}_reads" in record)  # fmt: skip
+        loci = tuple(LocusCount(**locus) for locus in record.get("loci", ()))
         return cls(**values, loci=loci)
 
     def to_json(self) -> dict:
-        record = self.to_dict()
-        for locus in self.loci:
-            record |= {f"{locus.gene}_reads": locus.reads, f"{locus.gene}_low_mapq_reads": locus.low_mapq_reads,
-                       f"{locus.gene}_region": locus.region}  # fmt: skip
-        return record
+        return asdict(self)
+
+    def reads_by_gene(self) -> dict[str, int]:
+        return {locus.gene: locus.reads for locus in self.loci}
 
 
 def write_bam_info(info: BamInfo, path: str | Path) -> None:
@@ -101,7 +99,8 @@ INPUT_COLUMNS = ["sample", "assay", "build", "chr_prefix", "aligner", "sort_orde
 
 def write_inputs(infos: list[BamInfo], path: str | Path) -> pd.DataFrame:
     """results/inputs.tsv: one row per sample, sorted by sample."""
-    table = pd.DataFrame([i.to_json() for i in infos], columns=INPUT_COLUMNS).sort_values("sample", ignore_index=True)
+    rows = [i.to_dict() | {f"{g}_reads": n for g, n in i.reads_by_gene().items()} for i in infos]
+    table = pd.DataFrame(rows, columns=INPUT_COLUMNS).sort_values("sample", ignore_index=True)
     atomic_write(path, table.to_csv(sep="\t", index=False, lineterminator="\n"))
     return table
 
@@ -114,7 +113,7 @@ EVIDENCE_SCHEMA = pa.schema(
      ("pos_a", pa.int64()), ("keep_a", pa.string()), ("chrom_b", pa.string()), ("pos_b", pa.int64()),
      ("keep_b", pa.string()), ("mapq_b", pa.int32()), ("anchor_a", pa.int32()), ("anchor_b", pa.int32()),
      ("clip_seq", pa.string()), ("anchor_seq", pa.string()), ("umi", pa.string()), ("set_aside", pa.string()),
-     ("candidate", pa.int32())]
+     ("homology", pa.int32()), ("homology_seq", pa.string()), ("candidate", pa.int32())]
 )  # fmt: skip
 EVIDENCE_COLUMNS = EVIDENCE_SCHEMA.names
 
@@ -179,6 +178,10 @@ FUSION_SCHEMA = pa.schema(
         ("direction3", pa.string()),
         ("strand3", pa.string()),
         ("sv_type", pa.string()),
+        # bases both partners could claim at the junction (DNA: the 5' breakpoint is given before
+        # them, as the 3' partner owns them), in the fused molecule's orientation
+        ("homology_length", pa.int32()),
+        ("homology_sequence", pa.string()),
         # reads that run through each breakpoint unfused, and the fusion's share (calling/wildtype.py)
         ("wild_type_fragments5", pa.int32()),
         ("wild_type_fragments3", pa.int32()),
@@ -186,6 +189,7 @@ FUSION_SCHEMA = pa.schema(
         # with a reference: the fused transcript and peptide across the junction (calling/fused_sequence.py)
         ("junction_sequence", pa.string()),
         ("peptide_sequence", pa.string()),
+        ("reading_frame", pa.string()),  # in-frame, out-of-frame or stop-codon (with a reference)
     ]
 )
 FUSION_COLUMNS = FUSION_SCHEMA.names
@@ -203,11 +207,15 @@ def write_fusions(frame: pd.DataFrame, parquet: str | Path, tsv: str | Path) -> 
     atomic_write(tsv, fusions_tsv_text(table))
 
 
+PASS_TEXT = "."  # the TSV's filters cell of a candidate that passes every filter (as Arriba writes it)
+
+
 def fusions_tsv_text(table: pa.Table) -> str:
     frame = table.to_pandas()
     for column in ("in_frame", "kinase_domain_retained", "known_partner"):
         frame[column] = frame[column].map(BOOLEAN_TEXT).fillna("")
-    return frame.to_csv(sep="\t", index=False, lineterminator="\n", na_rep="")
+    frame["filters"] = frame["filters"].replace("", PASS_TEXT)
+    return frame.round(FLOAT_DIGITS).to_csv(sep="\t", index=False, lineterminator="\n", na_rep="")
 
 
 def as_stored_fusions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -247,6 +255,7 @@ class SampleResult:
     metrics: dict
     checks: list[dict]
     provenance: dict = field(default_factory=dict)
+    specimen: dict = field(default_factory=dict)  # the sheet's specimen columns, as the lab gave them
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -267,9 +276,10 @@ def read_sample_result(path: str | Path) -> SampleResult:
 
 # -- samples.parquet / samples.tsv ------------------------------------------------------------
 
+UNTESTED = pa.struct([("gene", pa.string()), ("intron", pa.int32())])
 SAMPLE_SCHEMA = pa.schema(
-    [("sample", pa.string()), ("assay", pa.string()), ("result", pa.string()), ("reasons", pa.string()),
-     ("qc_flags", pa.string()), ("best_fusion", pa.string()), ("best_fusion_name", pa.string()),
+    [("sample", pa.string()), ("assay", pa.string()), ("result", pa.string()), ("reasons", pa.list_(pa.string())),
+     ("qc_flags", pa.list_(pa.string())), ("best_fusion", pa.string()), ("best_fusion_name", pa.string()),
      ("best_fusion_fragments", pa.int32()), ("tumour_content", pa.float64()), ("dv200", pa.float64()),
      ("build", pa.string()), ("ntrk_reads", pa.int64()), ("mapped_reads", pa.int64()),
      ("housekeeping_expressed", pa.string()), ("median_fragment_length", pa.float64()),
@@ -278,34 +288,56 @@ SAMPLE_SCHEMA = pa.schema(
      ("NTRK1_3to5_ratio", pa.float64()), ("NTRK2_3to5_ratio", pa.float64()), ("NTRK3_3to5_ratio", pa.float64()),
      ("median_exon_depth", pa.float64()), ("min_baited_intron_depth", pa.float64()),
      ("median_insert_size", pa.float64()), ("duplicate_rate", pa.float64()), ("ntrk_low_mapq_fraction", pa.float64()),
-     ("detectability", pa.string()),
-     ("untested_regions", pa.string())]
+     *((f"detectability_{g}", pa.float64()) for g in NTRK_GENES),
+     ("untested_regions", pa.list_(UNTESTED))]
 )  # fmt: skip
+# The TSV's joins of the list columns (the Parquet keeps lists); no reason holds " | ".
+TSV_JOIN = {"reasons": " | ", "qc_flags": ";", "untested_regions": ";"}
+FLOAT_DIGITS = 4  # decimals of a fraction or depth in a TSV: enough for any threshold, never 16 digits
 
 
 def sample_row(result: SampleResult) -> dict:
     """A sample's row of the cohort table."""
     rec, m = result.to_json(), result.metrics
     row = {**rec, **{k: v for k, v in m.items() if k in SAMPLE_SCHEMA.names}}
-    row["reasons"] = "; ".join(result.reasons)
-    row["qc_flags"] = ";".join(result.qc_flags)
-    row["detectability"] = ";".join(f"{g}={p:.3f}" for g, p in sorted((m.get("detectability") or {}).items()))
-    row["untested_regions"] = ";".join(m.get("untested_regions") or [])
+    row |= {f"detectability_{g}": p for g, p in (m.get("detectability") or {}).items()}
+    row["untested_regions"] = list(m.get("untested_regions") or [])
     return row
 
 
 def write_samples(results: list[SampleResult], parquet: str | Path, tsv: str | Path) -> pd.DataFrame:
     """One row per sample, sorted by sample; the same table as Parquet and TSV."""
-    rows = [sample_row(r) for r in results]
-    frame = pd.DataFrame(rows, columns=SAMPLE_SCHEMA.names).sort_values("sample", ignore_index=True)
-    arrow = pa.Table.from_pandas(frame, schema=SAMPLE_SCHEMA, preserve_index=False)
+    rows = sorted((sample_row(r) for r in results), key=lambda r: r["sample"])
+    arrow = pa.Table.from_pylist([{k: row.get(k) for k in SAMPLE_SCHEMA.names} for row in rows], schema=SAMPLE_SCHEMA)
     write_parquet(arrow, parquet)
-    atomic_write(tsv, arrow.to_pandas().to_csv(sep="\t", index=False, lineterminator="\n", na_rep=""))
-    return frame
+    atomic_write(tsv, samples_tsv_text(arrow))
+    return read_samples(parquet)
+
+
+def samples_tsv_text(arrow: pa.Table) -> str:
+    """The samples table for people and spreadsheets: lists joined, integers as integers, fractions
+    to ``FLOAT_DIGITS`` decimals, empty cells for missing values."""
+    frame = arrow.to_pandas(types_mapper={pa.int32(): pd.Int64Dtype(), pa.int64(): pd.Int64Dtype()}.get)
+    for column, sep in TSV_JOIN.items():
+        frame[column] = [sep.join(_words(v) for v in values) for values in frame[column]]
+    return frame.round(FLOAT_DIGITS).to_csv(sep="\t", index=False, lineterminator="\n", na_rep="")
+
+
+def _words(value) -> str:
+    if isinstance(value, dict):  # an untested region
+        return f"{value['gene']} intron {value['intron']}"
+    if " | " in value:
+        raise ValueError(f"a reason holds the TSV separator ' | ': {value!r}")
+    return value
 
 
 def read_samples(parquet: str | Path) -> pd.DataFrame:
-    return pd.read_parquet(parquet)
+    """The samples table: integers as nullable integers, lists as lists."""
+    table = pq.read_table(parquet)
+    frame = table.to_pandas(types_mapper={pa.int32(): pd.Int64Dtype(), pa.int64(): pd.Int64Dtype()}.get)
+    for column in TSV_JOIN:
+        frame[column] = [list(v) if v is not None else [] for v in frame[column]]
+    return frame
 
 
 # -- per build: exon_boundaries.parquet ---------------------------------------------------------

@@ -16,6 +16,8 @@ NUMERIC_COLUMNS = ("tumour_content", "dv200")
 # What LIMS exports write for "not measured": read as an empty cell (not given), never a number.
 NOT_GIVEN = {"na", "n/a", "nan", "none", "null", "-", ".", "not given", "unknown"}
 PATH_COLUMNS = ("bam", "panel_bed")
+# Shown on the report as the lab gives them (the lab's LIMS fields): what, where, when, which block, for whom.
+SPECIMEN_COLUMNS = ("specimen_type", "specimen_site", "collection_date", "block_id", "requested_by")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Sample:
     dv200: float | None = None
     panel_bed: Path | None = None
     umi: str | None = None  # none | RX | read_name; None: the config's umi.source
+    specimen: tuple[tuple[str, str], ...] = ()  # the sheet's specimen columns that are filled (SPECIMEN_COLUMNS)
 
     @property
     def is_cram(self) -> bool:
@@ -34,14 +37,19 @@ class Sample:
 
     def to_dict(self) -> dict:
         """Plain strings and numbers, for Snakemake params and JSON."""
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
+        out = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.__dict__.items()}
+        out["specimen"] = dict(self.specimen)
+        return out
 
     @classmethod
     def from_dict(cls, record: dict) -> "Sample":
         """From ``to_dict`` (keys that are not fields, such as a fingerprint, are ignored)."""
         fields = {k: v for k, v in record.items() if k in cls.__dataclass_fields__}
         panel = fields.get("panel_bed")
-        return cls(**{**fields, "bam": Path(fields["bam"]), "panel_bed": Path(panel) if panel else None})
+        given = fields.get("specimen") or {}
+        specimen = tuple((c, given[c]) for c in SPECIMEN_COLUMNS if c in given)
+        return cls(**{**fields, "bam": Path(fields["bam"]), "panel_bed": Path(panel) if panel else None,
+                      "specimen": specimen})  # fmt: skip
 
 
 def load_schema(name: str) -> dict:
@@ -225,4 +233,5 @@ def _to_sample(record: dict, base: Path) -> Sample:
         dv200=record.get("dv200"),
         panel_bed=resolve(record.get("panel_bed")),
         umi=record.get("umi"),
+        specimen=tuple((c, record[c]) for c in SPECIMEN_COLUMNS if record.get(c)),
     )

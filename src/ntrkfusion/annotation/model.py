@@ -148,6 +148,25 @@ class Annotation:
             raise KeyError(f"{key} has no exon {number}") from None
 
     # -- positions ---------------------------------------------------------------
+    def structure_in(self, chrom: str, start: int, end: int) -> list[dict]:
+        """The exons and introns (0-based half-open) of every transcript model overlapping a window
+        (0-based half-open ``start``..``end`` of a chr-named contig), each named by its gene."""
+        entry = self._by_chrom.get(canonical_contig(chrom))
+        if entry is None:
+            return []
+        table, starts, ends = entry
+        out = []
+        for i in np.flatnonzero((starts < end) & (ends > start)):
+            tx = table.iloc[i]
+            exons = self._transcript_exons(tx["transcript_id"])
+            parts = [("exon", int(e.exon_number), int(e.start), int(e.end)) for e in exons.itertuples()]
+            ordered = sorted(parts, key=lambda x: x[2])
+            for (_, n1, _, e1), (_, n2, s2, _) in zip(ordered, ordered[1:]):
+                parts.append(("intron", min(n1, n2), e1, s2))  # intron n lies between exons n and n + 1
+            out += [dict(gene=tx["gene"], strand=tx["strand"], kind=kind, number=n, start=s, end=e)
+                    for kind, n, s, e in parts if s < end and e > start]  # fmt: skip
+        return out
+
     def locate(self, chrom: str, pos: int) -> list[Locus]:
         """Every transcript model covering a 1-based position, with exon or intron number."""
         entry = self._by_chrom.get(canonical_contig(chrom))

@@ -110,6 +110,11 @@ class Clusterer:
         if self.assay == RNA:
             cand.bp5, cand.snapped5 = self.snap_to_exon(cand.gene5, cand.bp5, "5")
             cand.bp3, cand.snapped3 = self.snap_to_exon(cand.gene3, cand.bp3, "3")
+        elif ev.homology and cand.bp5 is not None:
+            # a microhomology is claimed by both alignments: it is given to the 3' partner (the
+            # derivative carries its bases), so the 5' breakpoint is the last base before it
+            five = other if ntrk_role == "3" else ntrk_side
+            cand.bp5 += ev.homology if five.keep == "right" else -ev.homology
         return cand
 
     # -- breakpoints ----------------------------------------------------------------------

@@ -7,7 +7,8 @@ from collections import Counter
 from ..annotation import Annotation
 from ..vocabulary import RNA, genomic
 from ..partners import is_known_partner
-from ..vocabulary import NTRK_GENES
+from ..sequence import revcomp
+from ..vocabulary import NTRK_GENES, EvidenceKind
 from .cluster import Candidate
 from .naming import NO_GENE
 
@@ -39,7 +40,7 @@ def describe(cand: Candidate, ann: Annotation, assay: str) -> dict:
         kinase_domain_retained=_kinase_retained(ann, cand, exon3),
         known_partner=_known(cand),
         vicc_name=_vicc(tx5, cand.gene5, exon5) + "::" + _vicc(tx3, cand.gene3, exon3),
-    ) | geometry(cand, tx5, tx3)
+    ) | geometry(cand, tx5, tx3) | microhomology(cand, ann)
 
 
 DOWNSTREAM, UPSTREAM = "downstream", "upstream"  # Arriba's direction1/direction2
@@ -60,6 +61,20 @@ def geometry(cand: Candidate, tx5, tx3) -> dict:
                 chrom3=cand.chrom3 if cand.bp3 is not None else None, pos3=cand.bp3, direction3=d3,
                 strand3=tx3["strand"] if tx3 is not None else None,
                 sv_type=sv_type(cand.chrom5, cand.bp5, d5, cand.chrom3, cand.bp3, d3))  # fmt: skip
+
+
+def microhomology(cand: Candidate, ann: Annotation) -> dict:
+    """The bases both partners' alignments claim at the junction (the commonest length among the
+    split reads), in the fused molecule's 5'->3' orientation; 0 and empty without split reads."""
+    lengths = Counter(ev.homology for ev in cand.evidence if ev.kind == EvidenceKind.SPLIT)
+    if not lengths:
+        return dict(homology_length=None, homology_sequence=None)
+    length = min(lengths, key=lambda n: (-lengths[n], n))
+    seqs = Counter(ev.homology_seq for ev in cand.evidence if ev.homology == length and ev.homology_seq)
+    seq = min(seqs, key=lambda q: (-seqs[q], q)) if seqs else ""
+    if seq and ann.transcript(cand.ntrk_gene)["strand"] == "-":
+        seq = revcomp(seq)
+    return dict(homology_length=length, homology_sequence=seq if length else "")
 
 
 def sv_type(chrom5, pos5, d5, chrom3, pos3, d3) -> str | None:

@@ -109,9 +109,28 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
     rows, candidates = _without_minor_clusters(rows, candidates, settings.filters)
     add_wild_type(rows, bam, settings.filters.min_mapq)
     add_fused_sequences(rows, ann, reference)
-    fusions = to_frame(rows)
+    fusions = to_frame([in_bam_names(row, contigs) for row in rows])
     _number_candidates(fusions, candidates)
     return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"), loci)
+
+
+SITE_COLUMNS = ("chrom5", "chrom3")  # a contig name
+PLACE_COLUMNS = ("breakpoint5", "breakpoint3", "locus5", "locus3")  # contig:position or contig:first-last
+
+
+def in_bam_names(row: dict, contigs: ContigNames) -> dict:
+    """A candidate row with its contigs named as the BAM names them (the rule for every file a
+    sample's path writes; the annotation's chr names are internal).  A partner contig the BAM
+    lacks (placed from the reference) keeps the annotation's name."""
+    out = dict(row)
+    for column in SITE_COLUMNS:
+        if isinstance(row.get(column), str):
+            out[column] = contigs.to_bam(row[column]) or row[column]
+    for column in PLACE_COLUMNS:
+        if isinstance(row.get(column), str):
+            chrom, _, rest = row[column].rpartition(":")
+            out[column] = f"{contigs.to_bam(chrom) or chrom}:{rest}"
+    return out
 
 
 def _row(cand: Candidate, sample: str, assay: str, ann: Annotation, clusterer: Clusterer,

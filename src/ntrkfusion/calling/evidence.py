@@ -26,7 +26,7 @@ import pysam
 
 from ..vocabulary import EvidenceKind
 from ..loci import Region
-from .junctions import Side, parse_cigar, sa_segments, segment_of, split_junctions
+from .junctions import Side, homology, parse_cigar, sa_segments, segment_of, split_junctions
 
 
 class SetAside(StrEnum):
@@ -58,6 +58,8 @@ class Evidence:
     anchor_b: int | None = None  # aligned bases on the partner side (None: not a split alignment)
     umi: str = ""  # molecular barcode (``molecules.UmiReader``), empty when the library has none
     set_aside: str = ""  # a SetAside value, or "" when the record supports a candidate
+    homology: int = 0  # read bases both sides of a split junction claim (microhomology)
+    homology_seq: str = ""  # those bases at the NTRK side, forward strand ("" if not this record's side)
     candidate: int | None = None  # the candidate it supports (the fusions table's ``candidate``)
 
     def to_row(self) -> dict:
@@ -200,8 +202,9 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
                         _fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
 
     if read.has_tag("SA"):
-        return [make(EvidenceKind.SPLIT, a, b, mapq_b=qb, anchor_a=la, anchor_b=lb)
-                for a, b, qb, la, lb in _split_sides(read, region, span)]  # fmt: skip
+        return [make(EvidenceKind.SPLIT, a, b, mapq_b=qb, anchor_a=la, anchor_b=lb, homology=h,
+                     homology_seq=_bases_at(read, a, h) if h and own_side else "")
+                for a, b, qb, la, lb, h, own_side in _split_sides(read, region, span)]  # fmt: skip
     found = []
     cigar = read.cigarstring
     if "N" in cigar:
@@ -223,8 +226,8 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
 
 
 def _split_sides(read, region: Region, span: tuple[int, int]):
-    """(NTRK side, other side, other side's MAPQ, aligned bases on each side) of each junction
-    of a split read that touches this NTRK locus.  Junctions with both sides in the locus are
+    """(NTRK side, other side, other side's MAPQ, aligned bases on each side, microhomology, whether
+    the NTRK side is this record's) of each junction of a split read that touches this NTRK locus.  Junctions with both sides in the locus are
     kept too (normal splicing as an unspliced aligner writes it, or intragenic events): the
     background model sets them aside, visibly."""
     own = segment_of(read)
@@ -238,10 +241,20 @@ def _split_sides(read, region: Region, span: tuple[int, int]):
             continue
         # the NTRK side: the one in the gene itself when both lie in the padded locus
         first = in_a and (not in_b or _in_gene(a, region, span) or not _in_gene(b, region, span))
+        shared = homology(sa, sb)
         if first:
-            yield a, b, sb.mapq, sa.aligned, sb.aligned
+            yield a, b, sb.mapq, sa.aligned, sb.aligned, shared, own is sa
         else:
-            yield b, a, sa.mapq, sb.aligned, sa.aligned
+            yield b, a, sa.mapq, sb.aligned, sa.aligned, shared, own is sb
+
+
+def _bases_at(read, side: Side, n: int) -> str:
+    """The ``n`` read bases aligned at a side's junction end (this record's side), in the
+    reference's forward orientation: the microhomology as the reference reads it there."""
+    wanted = range(side.pos, side.pos + n) if side.keep == "right" else range(side.pos - n + 1, side.pos + 1)
+    seq = read.query_sequence or ""
+    at = {r + 1: q for q, r in read.get_aligned_pairs(matches_only=True)}
+    return "".join(seq[at[p]] for p in wanted if p in at)
 
 
 def _gaps(read, span: tuple[int, int]):

@@ -12,6 +12,12 @@ fusion would make, not what the reads say:
   read on in the 5' partner's frame (the codon that spans the junction first) for ``FLANK_AA``
   codons; after an out-of-frame join the residues are lower case, as Arriba writes them; ``*`` is
   a stop.  Empty when the 5' exon ends outside the coding sequence.
+- ``reading_frame`` (Arriba's word for it): ``in-frame``, ``out-of-frame``, or ``stop-codon`` when
+  the join keeps the frame but the fused coding sequence meets a stop codon before the 3'
+  partner's own (a translated fusion would end there, short of the kinase domain).  An
+  annotated coding sequence holds no stop, so on a genome that matches its annotation this means
+  the join (or the genome) is not the annotation's; the synthetic test genome is random sequence,
+  where it is common.
 """
 
 from __future__ import annotations
@@ -60,7 +66,7 @@ def transcript_bases(ann: Annotation, fasta: pysam.FastaFile, contigs: ContigNam
 def fused_sequences(ann: Annotation, fasta: pysam.FastaFile, row: dict) -> dict:
     """``junction_sequence`` and ``peptide_sequence`` of one candidate row (None when the exons,
     a transcript model or a contig is missing)."""
-    none = {"junction_sequence": None, "peptide_sequence": None}
+    none = {"junction_sequence": None, "peptide_sequence": None, "reading_frame": None}
     gene5, gene3, exon5, exon3 = row["gene5"], row["gene3"], row.get("exon5"), row.get("exon3")
     if exon5 is None or exon3 is None or exon5 != exon5 or exon3 != exon3:
         return none
@@ -68,10 +74,12 @@ def fused_sequences(ann: Annotation, fasta: pysam.FastaFile, row: dict) -> dict:
     try:
         five = transcript_bases(ann, fasta, contigs, gene5, 1, int(exon5), coding=False)
         three = transcript_bases(ann, fasta, contigs, gene3, int(exon3), None, coding=False)
-        out = {"junction_sequence": f"{five[-FLANK_NT:]}|{three[:FLANK_NT]}", "peptide_sequence": None}
+        out = {"junction_sequence": f"{five[-FLANK_NT:]}|{three[:FLANK_NT]}", "peptide_sequence": None,
+               "reading_frame": None}  # fmt: skip
         if int(ann.exon(gene5, int(exon5))["end_phase"]) < 0:
             return out  # the 5' exon ends outside the coding sequence (or the transcript is non-coding)
         cds5 = transcript_bases(ann, fasta, contigs, gene5, 1, int(exon5), coding=True)
+        cds3 = transcript_bases(ann, fasta, contigs, gene3, int(exon3), None, coding=True)
     except KeyError:
         return none
     partial = len(cds5) % 3  # bases of the codon that spans the junction, from the 5' side
@@ -79,15 +87,29 @@ def fused_sequences(ann: Annotation, fasta: pysam.FastaFile, row: dict) -> dict:
     after = translate(cds5[len(kept) :] + three[: 3 * FLANK_AA + 3 - partial])
     out["peptide_sequence"] = translate(kept[-3 * FLANK_AA :]) + "|" + (after.lower() if row.get("in_frame") is False
                                                                           else after)  # fmt: skip
+    out["reading_frame"] = reading_frame(kept + cds5[len(kept) :] + cds3, row.get("in_frame"))
     return out
 
 
+def reading_frame(fused_cds: str, in_frame: bool | None) -> str | None:
+    """``in-frame``, ``out-of-frame`` or ``stop-codon`` (a stop before the fused sequence's last
+    codon, which is the 3' partner's own stop)."""
+    if in_frame is None:
+        return None
+    if not in_frame:
+        return OUT_OF_FRAME
+    return STOP_CODON if "*" in translate(fused_cds)[:-1] else IN_FRAME
+
+
+IN_FRAME, OUT_OF_FRAME, STOP_CODON = "in-frame", "out-of-frame", "stop-codon"
+
+
 def add_fused_sequences(rows: list[dict], ann: Annotation, reference: str | None) -> None:
-    """Add ``junction_sequence`` and ``peptide_sequence`` to each candidate row (None without a
-    reference)."""
+    """Add ``junction_sequence``, ``peptide_sequence`` and ``reading_frame`` to each candidate row
+    (None without a reference)."""
     if not reference:
         for row in rows:
-            row |= {"junction_sequence": None, "peptide_sequence": None}
+            row |= {"junction_sequence": None, "peptide_sequence": None, "reading_frame": None}
         return
     with pysam.FastaFile(reference) as fasta:
         for row in rows:

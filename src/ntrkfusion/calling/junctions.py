@@ -91,3 +91,9 @@ def split_junctions(segments: list[Segment]) -> list[tuple[Side, Side]]:
     """Junctions between consecutive alignments of one read, in read order."""
     ordered = sorted(segments, key=lambda s: (s.qstart, s.qend))
     return [(a.three_prime_side(), b.five_prime_side()) for a, b in zip(ordered, ordered[1:])]
+
+
+def homology(a: Segment, b: Segment) -> int:
+    """Read bases claimed by two consecutive alignments of a read (``a`` before ``b`` in the
+    read): the microhomology at their junction, which either partner could own."""
+    return max(0, a.qend - b.qstart)

@@ -85,7 +85,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
             if baited or (not bed and med >= exon_median / 5):
                 tested.append((n, med))
             else:
-                untested.append(f"{gene} intron {n}")
+                untested.append({"gene": gene, "intron": int(n)})
         g["tested_introns"] = {f"intron {n}": med for n, med in tested}
         if tumour_content is not None and tested:
             lam = min(m for _, m in tested) * tumour_content / 100 / 2
@@ -96,6 +96,7 @@ def dna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         min_baited_intron_depth=min((d for v in genes.values() for d in v["tested_introns"].values()),
                                     default=None),  # fmt: skip
         median_insert_size=float(np.median(inserts)) if inserts else None,
+        insert_sizes_measured=len(inserts),
         duplicate_rate=unique.duplicate_rate,
         detectability={g: round(p, 4) for g, p in detectability.items()},
         untested_regions=untested,

@@ -51,12 +51,16 @@ class QCSettings:
     imbalance_ratio: float = default("qc", "imbalance_ratio")
     imbalance_min_depth: float = default("qc", "imbalance_min_depth")
     max_low_mapq_fraction: float = default("qc", "max_low_mapq_fraction")
+    min_observations: int = default("qc", "min_observations")
 
 
 # What a check concluded.  FAIL raises its flag; WARN is a warning in the reasons; REPORTED has no
 # threshold in this assay (shown for the lab's own reference range); EXPLAINED: the NTRK 3'/5'
 # imbalance of the gene the sample's qualifying fusion joins, which is what that fusion does.
+# NOT_GIVEN: a sheet value the lab did not give; NOT_MEASURABLE: a metric the reads could not measure
+# (too few observations, or none).
 PASS, FAIL, WARN, REPORTED, NOT_GIVEN, EXPLAINED = "pass", "fail", "warn", "reported", "not given", "explained"
+NOT_MEASURABLE = "not measurable"
 
 
 @dataclass(frozen=True)
@@ -72,17 +76,23 @@ class Check:
     flag: str | None = None  # raised when status is FAIL ("WARN" for a warning)
     reason: str | None = None  # in words, when status is FAIL or WARN
     ratio: float | None = None  # value / threshold, for the plot against thresholds
+    upper: bool = False  # the threshold is a maximum (the value passes below it)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
 def _pct(x: float | None, digits: int = 0) -> str:
-    return "not given" if x is None else f"{x * 100:.{digits}f}%"
+    return NOT_MEASURABLE if x is None else f"{x * 100:.{digits}f}%"
 
 
 def _num(x: float | None, unit: str = "", digits: int = 0) -> str:
-    return "not given" if x is None else f"{x:.{digits}f}{unit}"
+    return NOT_MEASURABLE if x is None else f"{x:.{digits}f}{unit}"
+
+
+def _of(shown: str, n: int | None, what: str) -> str:
+    """A value with the number of observations behind it: '139 bp (7 fragments)'."""
+    return shown if n is None else f"{shown} ({n:,} {what}{'' if n == 1 else 's'})"
 
 
 def imbalanced(metrics: dict, gene: str, s: QCSettings) -> bool:
@@ -104,14 +114,15 @@ def checks(assay: str, metrics: dict, tumour_content: float | None, dv200: float
         out.append(Check("ntrk_low_mapq_fraction", "NTRK reads mapped ambiguously", low, _pct(low),
                          f"≤ {_pct(s.max_low_mapq_fraction)}", FAIL if low > s.max_low_mapq_fraction else PASS,
                          "LOW_MAPPING_QUALITY", f"{low:.0%} of the reads in the NTRK loci map ambiguously "
-                         f"(> {s.max_low_mapq_fraction:.0%})", low / s.max_low_mapq_fraction))  # fmt: skip
+                         f"(> {s.max_low_mapq_fraction:.0%})", low / s.max_low_mapq_fraction, upper=True))  # fmt: skip
     dup = metrics.get("duplicate_rate")
     if dup is not None and (umis or assay == CFDNA):  # UMI families are copies by design
         out.append(Check("duplicate_rate", "duplicate rate (UMI families)", dup, _pct(dup, 1)))
     elif dup is not None:
         out.append(Check("duplicate_rate", "duplicate rate", dup, _pct(dup, 1), f"≤ {_pct(s.max_duplicate_rate)}",
                          FAIL if dup > s.max_duplicate_rate else PASS, "LOW_LIBRARY_COMPLEXITY",
-                         f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}", dup / s.max_duplicate_rate))  # fmt: skip
+                         f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}", dup / s.max_duplicate_rate,
+                         upper=True))  # fmt: skip
     if assay == RNA:
         return out + _rna_checks(metrics, dv200, s, fused_genes)
     return out + _dna_checks(metrics, s, s.min_cfdna_depth if assay == CFDNA else s.min_dna_depth)
@@ -129,11 +140,13 @@ def _tumour_content(assay: str, tc: float | None, s: QCSettings) -> Check:
 
 
 def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozenset[str]) -> list[Check]:
-    frag = m.get("median_fragment_length")
-    out = [Check("median_fragment_length", "median fragment length", frag, _num(frag, " bp"),
-                 f"≥ {s.min_fragment_length:.0f} bp", PASS if frag is None or frag >= s.min_fragment_length else FAIL,
-                 "DEGRADED_RNA", f"median fragment length {_num(frag, ' bp')} < {s.min_fragment_length:.0f} bp",
-                 None if frag is None else frag / s.min_fragment_length)]  # fmt: skip
+    frag, n = m.get("median_fragment_length"), m.get("fragment_lengths_measured")
+    measured = frag is not None and (n is None or n >= s.min_observations)
+    status = (PASS if frag >= s.min_fragment_length else FAIL) if measured else NOT_MEASURABLE
+    out = [Check("median_fragment_length", "median fragment length", frag if measured else None,
+                 _of(_num(frag, " bp"), n, "fragment"), f"≥ {s.min_fragment_length:.0f} bp (from ≥ {s.min_observations})",
+                 status, "DEGRADED_RNA", f"median fragment length {_num(frag, ' bp')} < {s.min_fragment_length:.0f} bp",
+                 frag / s.min_fragment_length if measured else None)]  # fmt: skip
     if dv200 is None:
         out.append(Check("dv200", "DV200", None, NOT_GIVEN, f"≥ {s.min_dv200:g}%", REPORTED))
     elif dv200 < s.min_dv200:
@@ -180,8 +193,10 @@ def _dna_checks(m: dict, s: QCSettings, min_depth: float) -> list[Check]:
         out.append(Check("min_baited_intron_depth", "lowest baited NTRK intron depth", low, _num(low, "×"),
                          f"≥ {min_depth:.0f}×", FAIL if low < min_depth else PASS, "LOW_COVERAGE",
                          f"lowest baited NTRK intron depth {low:.0f}x < {min_depth:.0f}x", low / min_depth))  # fmt: skip
-    insert = m.get("median_insert_size")
-    out.append(Check("median_insert_size", "median insert size", insert, _num(insert, " bp")))
+    insert, n = m.get("median_insert_size"), m.get("insert_sizes_measured")
+    shown = _of(_num(insert, " bp"), n, "pair")
+    out.append(Check("median_insert_size", "median insert size", insert, shown,
+                     status=REPORTED if insert is not None and (n is None or n >= s.min_observations) else NOT_MEASURABLE))
     for gene, p in sorted((m.get("detectability") or {}).items()):
         out.append(Check(f"detectability.{gene}", f"detectability {gene}", p, _pct(p, 1),
                          f"≥ {_pct(s.min_detectability)}", FAIL if p < s.min_detectability else PASS,
@@ -196,7 +211,7 @@ def flags_from(decided: list[Check], assay: str, metrics: dict) -> dict[str, lis
         if c.status in (FAIL, WARN) and c.flag:
             flags.setdefault(c.flag, []).append(c.reason)
     if assay != RNA and metrics.get("untested_regions"):
-        genes = sorted({r.split()[0] for r in metrics["untested_regions"]})
+        genes = sorted({r["gene"] for r in metrics["untested_regions"]})
         absent = set(metrics.get("genes_not_in_panel") or [])
         summary = "; ".join(f"{g} (no exon in the panel)" if g in absent else
                             f"{g} introns {_numbers(metrics['untested_regions'], g)}" for g in genes)  # fmt: skip
@@ -204,8 +219,9 @@ def flags_from(decided: list[Check], assay: str, metrics: dict) -> dict[str, lis
     return flags
 
 
-def _numbers(regions: list[str], gene: str) -> str:
-    nums = sorted(int(r.split()[-1]) for r in regions if r.startswith(gene + " "))
+def _numbers(regions: list[dict], gene: str) -> str:
+    """A gene's untested intron numbers as runs: '1-3,7'."""
+    nums = sorted(r["intron"] for r in regions if r["gene"] == gene)
     runs, start = [], None
     for i, n in enumerate(nums):
         if start is None:

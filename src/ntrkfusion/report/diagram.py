@@ -62,7 +62,7 @@ def fusion_svg(ann: Annotation, fusion: dict) -> str:
     kinase = _kinase(ann, fusion, scale, junction, x)
     support = (f"{words.count(fusion['supporting_fragments'], 'fragment')} ({words.count(fusion['split_reads'], 'split read')}, "
                f"{words.count(fusion['discordant_pairs'], 'discordant pair')})")  # fmt: skip
-    status = f"{words.frame(fusion.get('in_frame'))} · {words.kinase(fusion.get('kinase_domain_retained'))}"
+    status = f"{words.frame(fusion.get('in_frame'), fusion.get('reading_frame'))} · {words.kinase(fusion.get('kinase_domain_retained'))}"
     return ENV.get_template("fusion.svg.j2").render(
         width=WIDTH, boxes=boxes, junction=junction, kinase=kinase, fusion=fusion, five_gene=fusion["gene5"],
         last3=three[-1][0], support=support, status=status,

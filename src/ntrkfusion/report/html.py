@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from collections import Counter
 from pathlib import Path
 
@@ -22,8 +23,8 @@ from .diagram import ENV, fusion_svg
 
 
 def sample_report(qc: SampleResult, table: pd.DataFrame, ann: Annotation, out: str | Path,
-                  settings: QCSettings | None = None, reads: str | Path | None = None,
-                  reference: str | None = None) -> str:  # fmt: skip
+                  settings: QCSettings | None = None, reads: reads_module.SupportingReads | None = None,
+                  reference: str | None = None, lab: LabText | None = None) -> str:  # fmt: skip
     """The sign-out report of one sample.  Every verdict it shows (result, flags, each metric
     against its threshold) is the ``SampleResult``'s; the report only words and draws it.  With
     the supporting ``reads`` (a BAM) and a ``reference``, it embeds the reads view."""
@@ -41,24 +42,39 @@ def sample_report(qc: SampleResult, table: pd.DataFrame, ann: Annotation, out: s
         qc=qc, fusions=fusions, checks=checks, plots=[f for f in figures if f], headline=words.headline(qc, best),
         limitations=words.limitations(qc), version=__version__, build=qc.build or "",
         date=(provenance.get("date") or "")[:10], annotation=(provenance.get("annotation") or {}).get("source") or "",
-        reference_hint=words.reference_hint(qc), words=words, **reads_view(table, reads, reference),
+        words=words, **reads_view(table, reads, reference, ann), lab=lab or LabText.default(),
     )  # fmt: skip
     atomic_write(out, html)
     return html
 
 
-def reads_view(fusions: pd.DataFrame, reads: str | Path | None, reference: str | None) -> dict:
-    """What the template needs for the reads view: the panels and igv.js, or why there are none."""
+@dataclass(frozen=True)
+class LabText:
+    """What the laboratory says on each report: its interpretation per result, and what the methods
+    paragraph needs of the settings."""
+
+    interpretation: dict  # result -> text (config.interpretation_texts)
+    needed: int  # supporting molecules a novel-partner fusion needs (the assay's threshold)
+    padding: int  # bases read on each side of the NTRK genes
+
+    @classmethod
+    def default(cls) -> "LabText":
+        from ..config import default, interpretation_texts
+
+        return cls(interpretation_texts(None), default("calling", "min_fragments"), default("ntrk_padding"))
+
+
+def reads_view(fusions: pd.DataFrame, reads: reads_module.SupportingReads | None, reference: str | None,
+               ann: Annotation | None = None) -> dict:  # fmt: skip
+    """What the template needs for the reads view: the panels and igv.js, or why there are none
+    (said for the reader of the report; how to set a reference is the README's and the log's)."""
     if not len(reads_module.shown(fusions)):
         return dict(reads_views=[], igv_js=None, reads_note=None)
-    if not reference:
-        note = ("Set `reference` (the genome FASTA) in the config to see the supporting reads at both breakpoints "
-                "here; they are kept in supporting_reads.bam (open it in IGV).")  # fmt: skip
-        return dict(reads_views=[], igv_js=None, reads_note=note)
+    kept = "The supporting reads are kept beside this report (supporting_reads.bam) for review in IGV."
     js = reads_module.igv_js()
-    if js is None or reads is None:
-        return dict(reads_views=[], igv_js=None, reads_note="The reads view needs igv.js (the igv-notebook package).")
-    return dict(reads_views=reads_module.views(reads, reference, fusions), igv_js=js, reads_note=None)
+    if not reference or js is None or reads is None:
+        return dict(reads_views=[], igv_js=None, reads_note=kept)
+    return dict(reads_views=reads_module.views(reads, reference, fusions, ann), igv_js=js, reads_note=None)
 
 
 def _fusion(ann, row: dict) -> dict:
@@ -76,7 +92,8 @@ def _fusion(ann, row: dict) -> dict:
 def cohort_report(samples: pd.DataFrame, out: str | Path, run: dict | None = None) -> str:
     """One page with every sample's result (the cohort's samples table), linking to each
     sample's report; with the run's ``run`` record (results/run_info.json), what the run was."""
-    rows = [{k: (None if pd.isna(v) else v) for k, v in r.items()} for r in samples.to_dict("records")]
+    rows = [{k: (v if isinstance(v, list) or not pd.isna(v) else None) for k, v in r.items()}
+            for r in samples.to_dict("records")]  # fmt: skip
     counts = Counter(r["result"] for r in rows)
     html = ENV.get_template("cohort.html.j2").render(
         samples=rows, counts={k: counts[k] for k in RESULTS_ORDER if counts[k]},

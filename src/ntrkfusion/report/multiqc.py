@@ -42,10 +42,10 @@ def multiqc_table(samples: pd.DataFrame, out: str | Path, run: dict | None = Non
     """The cohort's samples table as MultiQC custom content; ``out`` must end in _mqc.tsv for
     MultiQC to find it; ``run``: the run_info record."""
     table = samples[["sample", *HEADERS]].rename(columns={"sample": "Sample"})
+    table["qc_flags"] = [";".join(flags) for flags in table["qc_flags"]]
     for column, header in HEADERS.items():
         if header.get("percent"):
             table[column] = table[column] * 100
-    table["best_fusion_fragments"] = table["best_fusion_fragments"].astype("Int64")
     headers = {c: {k: v for k, v in h.items() if k != "percent"} for c, h in HEADERS.items()}
     config = {"id": "ntrkfusion", "section_name": "NTRK fusions (ntrkfusion)", "description": _description(run),
               "plot_type": "table", "pconfig": {"id": "ntrkfusion_table", "title": "ntrkfusion: results",

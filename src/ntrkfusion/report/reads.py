@@ -19,17 +19,20 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pysam
 
-from ..vocabulary import CandidateClass
+from .. import __version__
+from ..vocabulary import CandidateClass, EvidenceKind
 from ..calling.filters import BEARING
 from ..genome import ContigNames, canonical_contig
+from ..io import atomic_file
 
 MAX_VIEWS = 3  # candidates drawn: the qualifying ones first, then the concerns, by support
-MAX_FRAGMENTS = 100  # supporting fragments kept per candidate (the first by name: deterministic)
+MAX_FRAGMENTS = 100  # supporting fragments kept per candidate: those whose reads cross the junction first
 MERGE = 1000  # evidence positions closer than this are fetched as one window
 FLANK = 1000  # reference bases embedded on each side of a breakpoint
 SHOWN = 75  # bases shown on each side of a breakpoint when the view opens
@@ -43,16 +46,32 @@ def shown(fusions: pd.DataFrame) -> pd.DataFrame:
     return rows.head(MAX_VIEWS).drop(columns="order")
 
 
+@dataclass
+class SupportingReads:
+    """What write_supporting_reads wrote, for the report to show without reading the file back."""
+
+    data: bytes  # the BAM's bytes (igv.js reads an unindexed BAM from a data URI)
+    contigs: tuple[str, ...]  # the header's contig names (the BAM's own)
+    spans: list[tuple[str, int, int]] = field(default_factory=list)  # each record's contig, start, end (0-based)
+    fragments: dict[int, tuple[int, int]] = field(default_factory=dict)  # candidate -> (kept, all) fragments
+
+    def depth(self, chrom: str, start: int, end: int) -> int:
+        """Records overlapping a window: the rows a view of it needs at most."""
+        return sum(1 for c, s, e in self.spans if c == chrom and s < end and e > start)
+
+
 def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fusions: pd.DataFrame,
-                           out: str | Path) -> int:  # fmt: skip
+                           out: str | Path) -> SupportingReads:  # fmt: skip
     """Write the reads of the shown candidates' supporting fragments, coordinate-sorted and
-    indexed (an empty BAM when there are none); return the number of records.  ``bam``: the
-    sample's open alignment file; ``evidence``: its evidence table."""
-    evidence = evidence[["read_name", "candidate", "chrom_a", "pos_a", "chrom_b", "pos_b"]]
+    indexed (an empty BAM when there are none), complete or absent.  ``bam``: the sample's open
+    alignment file; ``evidence``: its evidence table."""
+    evidence = evidence[["read_name", "kind", "candidate", "chrom_a", "pos_a", "chrom_b", "pos_b"]]
     evidence = evidence[evidence["candidate"].isin(shown(fusions)["candidate"].dropna().astype(int).tolist())]
-    names = set()
-    for _, group in evidence.groupby("candidate"):
-        names |= set(sorted(set(group["read_name"]))[:MAX_FRAGMENTS])
+    names, fragments = set(), {}
+    for candidate, group in evidence.groupby("candidate"):
+        kept = kept_fragments(group)
+        names |= set(kept)
+        fragments[int(candidate)] = (len(kept), group["read_name"].nunique())
     evidence = evidence[evidence["read_name"].isin(names)]
     records = {}
     for chrom, start, end in _windows(evidence):
@@ -61,13 +80,28 @@ def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fus
                 records[(read.reference_id, read.reference_start, read.query_name, read.flag)] = read
     header = bam.header.to_dict()
     header["HD"] = {**header.get("HD", {"VN": "1.6"}), "SO": "coordinate"}
-    tmp = Path(str(out) + ".tmp")
-    with pysam.AlignmentFile(str(tmp), "wb", header=header) as sink:
-        for key in sorted(records):
-            sink.write(records[key])
-    tmp.replace(out)
-    pysam.index(str(out))
-    return len(records)
+    previous = [pg["ID"] for pg in header.get("PG", []) if "ID" in pg]
+    header["PG"] = [*header.get("PG", []), {"ID": "ntrkfusion", "PN": "ntrkfusion", "VN": __version__,
+                                             **({"PP": previous[-1]} if previous else {}),
+                                             "DS": "the reads of the fusion candidates' supporting fragments"}]  # fmt: skip
+    with atomic_file(out, companions=(".bai",)) as tmp:
+        with pysam.AlignmentFile(str(tmp), "wb", header=header) as sink:
+            for key in sorted(records):
+                sink.write(records[key])
+        pysam.index(str(tmp))
+        data = Path(tmp).read_bytes()  # kept for the report's view: the file is not read back
+    spans = [(r.reference_name, r.reference_start, r.reference_end or r.reference_start + 1)
+             for _, r in sorted(records.items())]  # fmt: skip
+    return SupportingReads(data, tuple(bam.references), spans, fragments)
+
+
+def kept_fragments(evidence: pd.DataFrame) -> list[str]:
+    """A candidate's fragments for the reads view: those with a read across the junction (split,
+    gapped, clipped, placed) before those with only a pair across it, each group by name, at most
+    ``MAX_FRAGMENTS``."""
+    crossing = set(evidence.loc[evidence["kind"] != EvidenceKind.DISCORDANT, "read_name"])
+    names = sorted(set(evidence["read_name"]), key=lambda n: (n not in crossing, n))
+    return names[:MAX_FRAGMENTS]
 
 
 def _windows(evidence: pd.DataFrame) -> list[tuple[str, int, int]]:
@@ -98,12 +132,15 @@ def data_uri(data: bytes) -> str:
     return f"data:{kind};base64," + base64.b64encode(data).decode()
 
 
-def views(supporting_bam: str | Path, reference: str, fusions: pd.DataFrame) -> list[dict]:
-    """One igv.js configuration per shown candidate: both breakpoints, the reference around
-    them and the supporting reads."""
-    reads = data_uri(Path(supporting_bam).read_bytes())
-    with pysam.AlignmentFile(str(supporting_bam)) as bam:
-        in_bam = ContigNames(tuple(bam.references))  # the view names contigs as the BAM does
+ROW_HEIGHT, TRACK_MARGIN, MAX_TRACK_HEIGHT = 14, 60, 3000  # igv.js expanded rows (px), coverage and margins
+
+
+def views(supporting: SupportingReads, reference: str, fusions: pd.DataFrame, ann=None) -> list[dict]:
+    """One igv.js configuration per shown candidate: both breakpoints, the reference around them,
+    the exons there (with ``ann``), and every kept supporting read (the track as tall as the
+    rows they need, so that none hides behind a scrollbar, on screen or printed)."""
+    reads = data_uri(supporting.data)
+    in_bam = ContigNames(supporting.contigs)  # the view names contigs as the BAM does
     out = []
     with pysam.FastaFile(reference) as fasta:
         in_fasta = ContigNames(tuple(fasta.references))
@@ -114,18 +151,38 @@ def views(supporting_bam: str | Path, reference: str, fusions: pd.DataFrame) -> 
             if not names or any(b is None or f is None for b, f, _ in names):
                 continue
             fa = "".join(_slice(fasta, f, b, p) for b, f, p in names)
-            sides = [(b, p) for b, _, p in names]
+            loci = [(b, max(1, p - SHOWN), p + SHOWN) for b, _, p in names]
+            rows = max(supporting.depth(c, s - 1, e) for c, s, e in loci)
+            tracks = [{"type": "alignment", "format": "bam", "indexed": False, "url": reads,
+                       "height": min(MAX_TRACK_HEIGHT, TRACK_MARGIN + ROW_HEIGHT * rows), "displayMode": "EXPANDED",
+                       "name": "supporting reads", "showSoftClips": True}]  # fmt: skip
+            exons = _exon_features(ann, loci) if ann is not None else []
+            if exons:
+                tracks.insert(0, {"type": "annotation", "format": "bed", "name": "exons", "features": exons,
+                                  "displayMode": "EXPANDED", "height": 40, "color": "#2e86c1"})  # fmt: skip
             config = {
                 "reference": {"id": "slices", "name": "reference around the breakpoints", "indexed": False,
                               "fastaURL": data_uri(gzip.compress(fa.encode(), mtime=0))},
-                "locus": [f"{c}:{max(1, p - SHOWN)}-{p + SHOWN}" for c, p in sides],
-                "tracks": [{"type": "alignment", "format": "bam", "indexed": False, "url": reads, "height": 320,
-                            "name": "supporting reads", "showSoftClips": True}],
+                "locus": [f"{c}:{s}-{e}" for c, s, e in loci],
+                "tracks": tracks,
                 "showCytobandWidget": False, "showIdeogram": False, "showChromosomeWidget": False,
                 "loadDefaultGenomes": False, "showNavigation": True,
             }  # fmt: skip
-            out.append({"fusion": row["fusion"], "config": json.dumps(config, sort_keys=True)})
+            kept, total = supporting.fragments.get(int(row["candidate"]), (0, 0))
+            out.append({"fusion": row["fusion"], "config": json.dumps(config, sort_keys=True), "kept": kept,
+                        "total": total})  # fmt: skip
     return out
+
+
+def _exon_features(ann, loci: list[tuple[str, int, int]]) -> list[dict]:
+    """The annotation's exons and introns within the shown windows (a DNA breakpoint lies in an
+    intron), as igv.js inline BED features named by gene and number, on the BAM's contig names."""
+    features = []
+    for contig, start, end in loci:
+        for part in ann.structure_in(canonical_contig(contig), start - 1, end):
+            features.append({"chr": contig, "start": part["start"], "end": part["end"], "strand": part["strand"],
+                             "name": f"{part['gene']} {part['kind']} {part['number']}"})  # fmt: skip
+    return sorted(features, key=lambda f: (f["chr"], f["start"], f["name"]))
 
 
 def _slice(fasta: pysam.FastaFile, contig: str, name: str, pos: int) -> str:

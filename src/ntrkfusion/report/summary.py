@@ -12,7 +12,7 @@ from ..vocabulary import RESULTS_ORDER
 def end_of_run(samples: pd.DataFrame, results: Path) -> str:
     """A short table (sample, result, best fusion, QC flags) and the report paths."""
     rows = [("sample", "result", "best fusion", "QC flags")]
-    rows += [(r.sample, r.result, _text(r.best_fusion) or "-", _text(r.qc_flags).replace(";", ", ") or "-")
+    rows += [(r.sample, r.result, _text(r.best_fusion) or "-", ", ".join(r.qc_flags) or "-")
              for r in samples.itertuples()]  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["", "ntrkfusion results:"]

@@ -72,7 +72,7 @@ def assess(sample: Sample, called: Called, bam: pysam.AlignmentFile, ann: Annota
         tumour_content=sample.tumour_content, dv200=sample.dv200, build=info.build, ntrk_reads=info.ntrk_reads,
         background=background(fusions, called.evidence), metrics=metrics,
         checks=[dict(c.to_dict(), decides=c.metric in decided) for c in decisions],
-        provenance=provenance(config, annotation),
+        provenance=provenance(config, annotation), specimen=dict(sample.specimen),
     )  # fmt: skip
 
 
@@ -95,8 +95,10 @@ def _reference_hint(fusions: pd.DataFrame, reference: str | None) -> list[str]:
     unnamed = sorted(set(bearing.loc[bearing["gene5"] == UNKNOWN, "fusion"]))
     if not unnamed:
         return []
-    return [f"partner not named for {', '.join(unnamed)}: set `reference` (the genome FASTA) in the config "
-            "so that soft-clipped reads can name it"]  # fmt: skip
+    logging.getLogger(__name__).info("set `reference` (the genome FASTA) in the config so that soft-clipped reads "
+                                     "can name the partner of %s", ", ".join(unnamed))  # fmt: skip
+    return [f"the partner of {', '.join(unnamed)} could not be named: the run had no genome reference to place "
+            "its soft-clipped reads"]  # fmt: skip
 
 
 def provenance(config: dict, annotation: str) -> dict:

@@ -24,11 +24,12 @@ def fusions(parquets: list[str | Path], out_parquet: str | Path, out_tsv: str | 
     write_fusions(to_frame(rows).drop(columns="_index"), out_parquet, out_tsv)
 
 
-def vcf(samples: list[str], parquets: list[str | Path], build: str, out: str | Path) -> int:
+def vcf(samples: list[str], parquets: list[str | Path], build: str, out: str | Path,
+        reference: str | None = None) -> int:  # fmt: skip
     """The breakends of every sample of one genome build (``samples``, their fusions tables in
-    the same order) in one VCF."""
+    the same order) in one VCF, its REF bases from the ``reference`` when one is configured."""
     tables = {sample: read_fusions(path) for sample, path in zip(samples, parquets, strict=True)}
-    return write_cohort_vcf(tables, build, out, BUILD_LENGTHS.get(build))
+    return write_cohort_vcf(tables, build, out, BUILD_LENGTHS.get(build), reference)
 
 
 def samples(qc_jsons: list[str | Path], out_parquet: str | Path, out_tsv: str | Path) -> None:

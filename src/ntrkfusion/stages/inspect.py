@@ -16,7 +16,7 @@ import pysam
 
 from .. import alignment_file as af
 from ..bam_input import inspect_sample, inspect_samples, ntrk_loci, probe_open
-from ..config import control_genes
+from ..config import control_genes, interpretation_texts
 from ..errors import UserError
 from ..records import BamInfo
 from ..samplesheet import Sample
@@ -49,6 +49,11 @@ def config_file_problems(config: dict) -> list[str]:
     if config.get("housekeeping_genes"):
         try:
             control_genes(config["housekeeping_genes"])
+        except UserError as err:
+            problems += err.problems
+    if config.get("interpretation"):
+        try:
+            interpretation_texts(config["interpretation"])
         except UserError as err:
             problems += err.problems
     return problems

@@ -8,15 +8,18 @@ import pysam
 
 from ..annotation import Annotation
 from ..records import SampleResult
-from ..report.html import sample_report
+from ..config import interpretation_texts, with_defaults
+from ..report.html import LabText, sample_report
 from ..report.reads import write_supporting_reads
-from .assess import qc_settings
+from .assess import qc_settings, required_support
 from .call import Called
 from .layout import SampleFiles
 
 
 def render(result: SampleResult, called: Called, bam: pysam.AlignmentFile, ann: Annotation, config: dict,
            files: SampleFiles) -> None:  # fmt: skip
-    write_supporting_reads(bam, called.evidence, called.fusions, files.reads)
-    sample_report(result, called.fusions, ann, files.report, qc_settings(config), reads=files.reads,
-                  reference=config.get("reference") or None)  # fmt: skip
+    reads = write_supporting_reads(bam, called.evidence, called.fusions, files.reads)
+    lab = LabText(interpretation_texts(config.get("interpretation")), required_support(result.assay, config),
+                  with_defaults(config)["ntrk_padding"])  # fmt: skip
+    sample_report(result, called.fusions, ann, files.report, qc_settings(config), reads=reads,
+                  reference=config.get("reference") or None, lab=lab)  # fmt: skip
