@@ -11,7 +11,8 @@ from ntrkfusion.annotation import load_annotation
 from ntrkfusion.config import control_genes
 from ntrkfusion.genome import ContigNames
 from ntrkfusion.qc.coverage import Coverage, UniqueReads
-from ntrkfusion.qc.dna import dna_metrics, poisson_at_least
+from ntrkfusion.qc.dna import dna_metrics
+from ntrkfusion.qc.detectability import poisson_at_least
 from ntrkfusion.qc.flags import QCSettings
 from ntrkfusion.qc.result import decide
 from ntrkfusion.qc.rna import fragment_lengths, ntrk_imbalance, picard_bias, tin

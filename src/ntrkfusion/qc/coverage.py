@@ -71,6 +71,7 @@ class Coverage:
         self.offsets = np.concatenate([[0], np.cumsum(self.ends - self.starts)])
         self.keep = keep or UniqueReads()
         self.reads: list = []  # the first `budget` primary reads: duplicates, fragment lengths
+        self.primary_reads = 0
         self.stride = 1
         sampled = self._read(bam, contig, budget)
         self.complete = self.stride == 1 and len(sampled) == len(self.reads)
@@ -105,6 +106,7 @@ class Coverage:
                     sampled, stride = sampled[1::2], stride * 2
                     keep = sampled.append
         self.stride = stride
+        self.primary_reads = n  # every primary read of the region (the first ones are ``reads``)
         return sampled
 
     def _exact(self) -> np.ndarray:

@@ -9,7 +9,6 @@ median unique depth reaches a fifth of the exon median.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +19,8 @@ from ..vocabulary import NTRK_GENES
 from ..annotation import Annotation
 from ..genome import ContigNames, canonical_contig
 from .coverage import Coverage, UniqueReads
+from .detectability import poisson_at_least
 
-
-
-def poisson_at_least(k: int, lam: float) -> float:
-    """P(X >= k) for X ~ Poisson(lam)."""
-    if k <= 0:
-        return 1.0
-    return 1.0 - sum(math.exp(-lam) * lam**i / math.factorial(i) for i in range(k))
 
 
 def read_bed(path: Path | None) -> list[tuple[str, int, int]]:

@@ -52,6 +52,8 @@ class QCSettings:
     imbalance_min_depth: float = default("qc", "imbalance_min_depth")
     max_low_mapq_fraction: float = default("qc", "max_low_mapq_fraction")
     min_observations: int = default("qc", "min_observations")
+    min_tin: float = default("qc", "min_tin")
+    min_5prime_to_3prime_bias: float = default("qc", "min_5prime_to_3prime_bias")
 
 
 # What a check concluded.  FAIL raises its flag; WARN is a warning in the reasons; REPORTED has no
@@ -124,7 +126,8 @@ def checks(assay: str, metrics: dict, tumour_content: float | None, dv200: float
                          f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}", dup / s.max_duplicate_rate,
                          upper=True))  # fmt: skip
     if assay == RNA:
-        return out + _rna_checks(metrics, dv200, s, fused_genes)
+        return out + _rna_checks(metrics, dv200, s, fused_genes) + _integrity_checks(metrics, s, umis) + \
+            _detectability_checks(metrics, s)
     return out + _dna_checks(metrics, s, s.min_cfdna_depth if assay == CFDNA else s.min_dna_depth)
 
 
@@ -167,9 +170,6 @@ def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozen
                          FAIL if fraction < s.min_housekeeping_fraction else PASS, "LOW_COVERAGE",
                          f"housekeeping genes expressed {m.get('housekeeping_expressed')}",
                          fraction / s.min_housekeeping_fraction))  # fmt: skip
-    tin, bias = m.get("median_tin"), m.get("median_5prime_to_3prime_bias")
-    out.append(Check("median_tin", "median TIN", tin, _num(tin, "", 1), "lab reference range"))
-    out.append(Check("median_5prime_to_3prime_bias", "median 5′/3′ coverage bias", bias, _num(bias, "", 2)))
     for gene in NTRK_GENES:
         ratio = m.get(f"{gene}_3to5_ratio")
         if ratio is None:
@@ -180,6 +180,48 @@ def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozen
         out.append(Check(f"{gene}_3to5_ratio", f"{gene} 3′/5′ exon depth ratio", ratio, f"{ratio:.1f}×",
                          f"< {s.imbalance_ratio:g}× (3′ depth ≥ {s.imbalance_min_depth:g})", status, None,
                          f"{gene} 3'/5' expression imbalance {ratio:.1f}x"))  # fmt: skip
+    return out
+
+
+def _integrity_checks(m: dict, s: QCSettings, umis: bool) -> list[Check]:
+    """RNA integrity read from the library itself, whether or not the sheet gives a DV200 (the
+    library sequenced is what the test saw): median TIN and 5'/3' coverage bias of the control
+    genes, and their junction yield.  A primed panel (UMIs: anchored PCR) has neither a uniform
+    gene body nor a 3' end to its reads: there they are reported only."""
+    tin, bias, jy = m.get("median_tin"), m.get("median_5prime_to_3prime_bias"), m.get("junction_yield")
+    out = []
+    for metric, label, value, shown, least in (("median_tin", "median TIN", tin, _num(tin, "", 1), s.min_tin),
+                                                ("median_5prime_to_3prime_bias", "median 5′/3′ coverage bias", bias,
+                                                 _num(bias, "", 2), s.min_5prime_to_3prime_bias)):  # fmt: skip
+        if umis:
+            out.append(Check(metric, label, value, shown, "not applicable to a primed panel"))
+        elif value is None:
+            out.append(Check(metric, label, None, shown, f"≥ {least:g}", NOT_MEASURABLE))
+        else:
+            out.append(Check(metric, label, value, shown, f"≥ {least:g}", FAIL if value < least else PASS,
+                             "DEGRADED_RNA", f"{label} {shown} < {least:g}", value / least if least else None))  # fmt: skip
+    out.append(Check("junction_yield", "reads across each control-gene junction", jy, _num(jy, "", 1)))
+    return out
+
+
+def _detectability_checks(m: dict, s: QCSettings) -> list[Check]:
+    """Per NTRK gene tested: the probability that a fusion would have been found here (RNA: one at
+    the assay's measured limit of detection; DNA: a clonal heterozygous one at the sample's tumour
+    content).  Below ``min_detectability`` the flag names what limits it: the library
+    (LOW_COVERAGE) or the tumour content (LOW_TUMOUR_CONTENT)."""
+    out, limited = [], m.get("detectability_limited_by") or "LOW_TUMOUR_CONTENT"
+    for gene, p in sorted((m.get("detectability") or {}).items()):
+        if p is None:
+            why = m.get("detectability_missing") or "it cannot be computed"
+            out.append(Check(f"detectability.{gene}", f"detectability {gene}", None, NOT_MEASURABLE,
+                             f"≥ {_pct(s.min_detectability)}", FAIL, limited,
+                             f"detectability for {gene} not measurable: {why}"))  # fmt: skip
+            continue
+        out.append(Check(f"detectability.{gene}", f"detectability {gene}", p, _pct(p, 1),
+                         f"≥ {_pct(s.min_detectability)}", FAIL if p < s.min_detectability else PASS, limited,
+                         f"an NTRK fusion at this test's limit of detection would have been found in {gene} with "
+                         f"{p:.0%} probability (< {s.min_detectability:.0%})" if m.get("detectability_at_lod") else
+                         f"detectability for {gene} {p:.0%}", p / s.min_detectability if s.min_detectability else None))  # fmt: skip
     return out
 
 
@@ -197,11 +239,7 @@ def _dna_checks(m: dict, s: QCSettings, min_depth: float) -> list[Check]:
     shown = _of(_num(insert, " bp"), n, "pair")
     out.append(Check("median_insert_size", "median insert size", insert, shown,
                      status=REPORTED if insert is not None and (n is None or n >= s.min_observations) else NOT_MEASURABLE))
-    for gene, p in sorted((m.get("detectability") or {}).items()):
-        out.append(Check(f"detectability.{gene}", f"detectability {gene}", p, _pct(p, 1),
-                         f"≥ {_pct(s.min_detectability)}", FAIL if p < s.min_detectability else PASS,
-                         "LOW_TUMOUR_CONTENT", f"detectability for {gene} {p:.0%}", p / s.min_detectability))  # fmt: skip
-    return out
+    return out + _detectability_checks(m, s)
 
 
 def flags_from(decided: list[Check], assay: str, metrics: dict) -> dict[str, list[str]]:

@@ -61,6 +61,47 @@ def fragment_lengths(reads, exons: pd.DataFrame, strand: str, limit: int = 1000)
     return out
 
 
+JUNCTION_ANCHOR = 20  # bases a read must have on each side of a junction to cross it (calling.min_anchor's default)
+
+
+def junction_reads(cov: Coverage, exons: pd.DataFrame, strand: str, keep: UniqueReads) -> float:
+    """Unique reads whose sequence runs across one of the transcript's exon-exon junctions with
+    ``JUNCTION_ANCHOR`` bases on each side, per junction, for the whole gene (the first reads
+    counted, scaled to all of them).  From read positions in transcript space, so that every
+    aligner counts alike (STAR and HISAT2 splice such reads, BWA-MEM splits and clips them): what
+    a fusion junction at the same expression would yield in reads across it, the evidence a call
+    needs."""
+    starts, ends, first = transcript_offsets(exons, strand)
+    junctions = np.sort(first[1:])
+    if not len(junctions) or not cov.reads:
+        return 0.0
+    crossing = 0
+    for read in cov.reads:
+        if read.is_supplementary or read.is_secondary or not keep.decided.get((read.query_name, read.is_read1), False):
+            continue  # not a unique primary read (UniqueReads decided each as coverage read it)
+        ops = read.cigartuples or []
+        if strand == "+":  # the transcript runs with the genome: the read starts at its leftmost base
+            t, clip = to_transcript(read.reference_start, starts, ends, first, strand), _clip(ops)
+        else:  # against it: the read's first transcript base is its rightmost aligned one
+            t, clip = to_transcript(read.reference_end - 1, starts, ends, first, strand), _clip(ops[::-1])
+        if t is None:
+            continue
+        lo = t - clip
+        i = int(np.searchsorted(junctions, lo + JUNCTION_ANCHOR))
+        crossing += i < len(junctions) and junctions[i] <= lo + (read.infer_read_length() or 0) - JUNCTION_ANCHOR
+    return crossing * cov.primary_reads / len(cov.reads) / len(junctions)
+
+
+def _clip(ops) -> int:
+    """Soft- and hard-clipped bases before the first aligned one."""
+    total = 0
+    for op, n in ops:
+        if op not in (4, 5):
+            break
+        total += n
+    return total
+
+
 def transcript_coverage(bam: pysam.AlignmentFile, contig: str, exons: pd.DataFrame, strand: str,
                         keep: UniqueReads | None = None) -> tuple[Coverage, np.ndarray]:  # fmt: skip
     """A transcript's bounded coverage and its depth profile 5'->3'."""
@@ -127,7 +168,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
     # a CRAM index (.crai) records no read counts: unknown, never 0
     mapped = None if bam.is_cram else sum(s.mapped for s in bam.get_index_statistics())
     unique = UniqueReads(umi)
-    per_gene, lengths, bias, tins = {}, [], [], []
+    per_gene, lengths, bias, tins, yields = {}, [], [], [], []
     annotated = set(ann.transcripts["gene"])
     for gene in (g for g in control_genes if g in annotated):  # a lab's GTF may lack some
         tx = ann.transcript(gene)
@@ -135,6 +176,8 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         exons = ann.exons(gene)
         cov, profile = transcript_coverage(bam, contig, exons, tx["strand"], unique)
         per_gene[gene] = len(cov.reads)
+        if len(cov.reads) >= min_gene_reads:
+            yields.append(junction_reads(cov, exons, tx["strand"], unique))
         lengths += fragment_lengths(cov.reads, exons, tx["strand"])
         if (b := picard_bias(profile)) is not None:
             bias.append(b)
@@ -158,6 +201,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         median_3prime_bias=_median([b["bias3"] for b in bias]),
         median_5prime_to_3prime_bias=_median([b["bias5to3"] for b in bias if b["bias5to3"] is not None]),
         median_tin=_median(tins),
+        junction_yield=_median(yields),  # unique junction-crossing reads per control-gene junction
         fragment_length_histogram=np.histogram(lengths, bins=HIST_BINS)[0].tolist() if lengths else [],
         ntrk_exon_depth={g: v["exon_depth"] for g, v in ntrk.items()},
         ntrk_first_kinase_exon={g: v["first_kinase_exon"] for g, v in ntrk.items()},

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..vocabulary import NTRK_GENES, CFDNA, DNA, RNA, Result, genomic
 from ..calling.filters import parse
 from ..calling.fused_sequence import STOP_CODON
+from ..qc.lod import read_lod, statement
 from ..qc.flags import FAIL_FLAGS
 from ..records import SampleResult
 from ..qc.result import count  # noqa: F401  (the reports count with qc's words)
@@ -89,8 +90,8 @@ def limitations(qc: SampleResult) -> list[str]:
     not told what a negative does not exclude, nor asked to repeat the test."""
     assay, positive = qc.assay, qc.result == Result.POSITIVE
     lines = [] if positive else [
-        "A negative result does not rule out an NTRK fusion below the limit of detection of this assay, "
-        "or one whose evidence lies outside the regions examined."]  # fmt: skip
+        f"A negative result does not rule out an NTRK fusion below the limit of detection of this test "
+        f"({lod_level(qc)}){detectability_words(qc)}, or one whose evidence lies outside the regions examined."]  # fmt: skip
     limiting = sorted(set(qc.qc_flags) & set(FAIL_FLAGS))
     if genomic(assay):
         untested = qc.metrics.get("untested_regions") or []
@@ -146,8 +147,25 @@ def methods(qc: SampleResult, needed: int, padding: int) -> list[str]:
         "partner in DNA, more when the breakpoints are not at exon boundaries), with at least one read across the "
         "junction, keep NTRK as the 3′ partner with its kinase domain and the reading frame. Every candidate and the "
         "reasons it was set aside are listed above.",
+        statement(qc.metrics.get("lod_kind")),
         f"ntrkfusion {((provenance.get('pipeline') or {}).get('version')) or ''}, annotation {annotation}.",
     ]
+
+
+def lod_level(qc: SampleResult) -> str:
+    """The measured limit of detection of the sample's kind of input, as a number and unit."""
+    row = read_lod().get(qc.metrics.get("lod_kind") or "")
+    return "not measured for this kind of input" if row is None or row.lod is None else f"{row.lod:g} {row.unit}"
+
+
+def detectability_words(qc: SampleResult) -> str:
+    """'; in this sample a fusion at it would have been found with 97% probability' (the lowest
+    over the NTRK genes tested), or nothing when it was not computed."""
+    values = [p for p in (qc.metrics.get("detectability") or {}).values() if p is not None]
+    if not values:
+        return ""
+    what = "a fusion at that limit" if qc.assay == RNA else "a clonal fusion at this tumour content"
+    return f"; in this sample {what} would have been found with {min(values):.0%} probability"
 
 
 def interpretation(qc: SampleResult, texts: dict[str, str]) -> str:

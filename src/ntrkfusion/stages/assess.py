@@ -18,13 +18,15 @@ from ..calling.naming import UNKNOWN
 from ..calling.table import qualifying
 from ..config import control_genes, with_defaults
 from ..genome import ContigNames
+from ..qc.detectability import rna_metrics as rna_detectability_metrics
 from ..qc.dna import dna_metrics
 from ..qc.flags import ALL_FLAGS, QCSettings, checks, flags_from
+from ..qc.lod import kind_of
 from ..qc.result import decide, deciding
 from ..qc.rna import rna_metrics
 from ..records import SampleResult
 from ..samplesheet import Sample
-from ..vocabulary import CFDNA, RNA, UmiSource
+from ..vocabulary import CFDNA, NTRK_GENES, RNA, UmiSource
 from .call import Called
 
 
@@ -47,6 +49,11 @@ def assess(sample: Sample, called: Called, bam: pysam.AlignmentFile, ann: Annota
     reference = config.get("reference") or None
     info, fusions = called.info, called.fusions
     metrics = _metrics(sample, bam, ann, config, s)
+    metrics["lod_kind"] = kind_of(sample.assay, info.aligner, umi_reader(config).source != UmiSource.NONE)
+    if sample.assay == RNA:
+        metrics |= rna_detectability_metrics(metrics["lod_kind"], metrics.get("junction_yield"),
+                                             sample.tumour_content, required_support(sample.assay, config),
+                                             NTRK_GENES)  # fmt: skip
     metrics["ntrk_low_mapq_fraction"] = info.low_mapq_reads / info.ntrk_reads if info.ntrk_reads else None
     passing = qualifying(fusions)
     reader = umi_reader(config)
