@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .lod import read_lod
+from .lod import NEEDS_REFERENCE, read_lod
 
 
 def poisson_at_least(k: int, lam: float) -> float:
@@ -27,12 +27,15 @@ def poisson_at_least(k: int, lam: float) -> float:
 
 
 def rna_detectability(kind: str | None, junction_yield: float | None, tumour_content: float | None,
-                      needed: int) -> float | None:  # fmt: skip
+                      needed: int, reference: bool = True) -> float | None:  # fmt: skip
     """The probability that an RNA fusion at this kind's limit of detection would have been found
     in this sample: the molecules found at the LoD in the benchmark's library, scaled by this
     library's junction yield and tumour content against the benchmark's, must reach ``needed``
-    (Poisson).  None when it cannot be said (no LoD measured for the kind, or nothing to scale)."""
+    (Poisson).  None when it cannot be said (no LoD measured for the kind, a kind measured with
+    ``reference`` run without it, or nothing to scale)."""
     row = read_lod().get(kind or "")
+    if kind in NEEDS_REFERENCE and not reference:
+        return None
     if row is None or None in (row.lod_molecules, row.reference_yield, row.reference_tumour, junction_yield,
                                tumour_content) or not row.reference_yield:  # fmt: skip
         return None
@@ -41,11 +44,11 @@ def rna_detectability(kind: str | None, junction_yield: float | None, tumour_con
 
 
 def rna_metrics(kind: str | None, junction_yield: float | None, tumour_content: float | None, needed: int,
-                genes: tuple[str, ...]) -> dict:  # fmt: skip
+                genes: tuple[str, ...], reference: bool = True) -> dict:  # fmt: skip
     """The metrics an RNA sample's detectability adds: per gene (one value: the 3' part of a fusion
     is expressed from its partner's promoter, whichever NTRK gene it is), what limits it, and why
     it cannot be said when it cannot."""
-    p = rna_detectability(kind, junction_yield, tumour_content, needed)
+    p = rna_detectability(kind, junction_yield, tumour_content, needed, reference)
     row = read_lod().get(kind or "")
     small = row is not None and row.reference_yield and junction_yield is not None and (
         junction_yield < row.reference_yield)  # fmt: skip
@@ -53,6 +56,8 @@ def rna_metrics(kind: str | None, junction_yield: float | None, tumour_content: 
                detectability_limited_by="LOW_COVERAGE" if small or junction_yield is None else "LOW_TUMOUR_CONTENT")  # fmt: skip
     if p is None:
         out["detectability_missing"] = ("no limit of detection has been measured for this kind of input"
-                                         if row is None or row.lod is None else "tumour content not given"
+                                         if row is None or row.lod is None else
+                                         "its limit of detection holds with `reference` set, and it is not"
+                                         if kind in NEEDS_REFERENCE and not reference else "tumour content not given"
                                          if tumour_content is None else "no read across a control-gene junction")  # fmt: skip
     return out

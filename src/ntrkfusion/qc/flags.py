@@ -22,6 +22,7 @@ Defaults (config ``qc``) and their sources, qc_reference.md sections 1 and 5:
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 
 from ..vocabulary import CFDNA, RNA
@@ -127,8 +128,8 @@ def checks(assay: str, metrics: dict, tumour_content: float | None, dv200: float
                          upper=True))  # fmt: skip
     if assay == RNA:
         return out + _rna_checks(metrics, dv200, s, fused_genes) + _integrity_checks(metrics, s, umis) + \
-            _detectability_checks(metrics, s)
-    return out + _dna_checks(metrics, s, s.min_cfdna_depth if assay == CFDNA else s.min_dna_depth)
+            _detectability_checks(metrics, s, bool(fused_genes))
+    return out + _dna_checks(metrics, s, s.min_cfdna_depth if assay == CFDNA else s.min_dna_depth, bool(fused_genes))
 
 
 def _tumour_content(assay: str, tc: float | None, s: QCSettings) -> Check:
@@ -204,28 +205,45 @@ def _integrity_checks(m: dict, s: QCSettings, umis: bool) -> list[Check]:
     return out
 
 
-def _detectability_checks(m: dict, s: QCSettings) -> list[Check]:
+def _detectability_checks(m: dict, s: QCSettings, found: bool) -> list[Check]:
     """Per NTRK gene tested: the probability that a fusion would have been found here (RNA: one at
     the assay's measured limit of detection; DNA: a clonal heterozygous one at the sample's tumour
     content).  Below ``min_detectability`` the flag names what limits it: the library
-    (LOW_COVERAGE) or the tumour content (LOW_TUMOUR_CONTENT)."""
-    out, limited = [], m.get("detectability_limited_by") or "LOW_TUMOUR_CONTENT"
-    for gene, p in sorted((m.get("detectability") or {}).items()):
+    (LOW_COVERAGE) or the tumour content (LOW_TUMOUR_CONTENT).  ``found``: the sample has a
+    qualifying fusion, so what it could have missed is only reported.  Genes with the same value
+    share one reason (RNA has one value for all three), said once."""
+    limited = m.get("detectability_limited_by") or "LOW_TUMOUR_CONTENT"
+    by_gene = dict(sorted((m.get("detectability") or {}).items()))
+    out = []
+    for gene, p in by_gene.items():
+        genes = _and([g for g, q in by_gene.items() if q == p])
+        failing = p is None or p < s.min_detectability
+        status = REPORTED if found else FAIL if failing else PASS
         if p is None:
             why = m.get("detectability_missing") or "it cannot be computed"
-            out.append(Check(f"detectability.{gene}", f"detectability {gene}", None, NOT_MEASURABLE,
-                             f"≥ {_pct(s.min_detectability)}", FAIL, limited,
-                             f"detectability for {gene} not measurable: {why}"))  # fmt: skip
-            continue
-        out.append(Check(f"detectability.{gene}", f"detectability {gene}", p, _pct(p, 1),
-                         f"≥ {_pct(s.min_detectability)}", FAIL if p < s.min_detectability else PASS, limited,
-                         f"an NTRK fusion at this test's limit of detection would have been found in {gene} with "
-                         f"{p:.0%} probability (< {s.min_detectability:.0%})" if m.get("detectability_at_lod") else
-                         f"detectability for {gene} {p:.0%}", p / s.min_detectability if s.min_detectability else None))  # fmt: skip
+            reason = f"detectability for {genes} not measurable: {why}"
+        elif m.get("detectability_at_lod"):
+            reason = (f"an NTRK fusion at this test's limit of detection would have been found in {genes} with "
+                      f"{_below(p, s.min_detectability)} probability (< {s.min_detectability:.0%})")
+        else:
+            reason = f"detectability for {genes} {_below(p, s.min_detectability)}"
+        out.append(Check(f"detectability.{gene}", f"detectability {gene}", p, NOT_MEASURABLE if p is None else _pct(p, 1),
+                         f"≥ {_pct(s.min_detectability)}", status, limited, reason if status == FAIL else None,
+                         None if p is None or not s.min_detectability else p / s.min_detectability))  # fmt: skip
     return out
 
 
-def _dna_checks(m: dict, s: QCSettings, min_depth: float) -> list[Check]:
+def _below(p: float, least: float) -> str:
+    """A probability below ``least`` in words, never rounded up to it ('94.96%' under 95%, not '95%')."""
+    whole = f"{p:.0%}"
+    return whole if whole != f"{least:.0%}" else f"{math.floor(p * 10000) / 100:.2f}%"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _dna_checks(m: dict, s: QCSettings, min_depth: float, found: bool) -> list[Check]:
     depth, low = m.get("median_exon_depth"), m.get("min_baited_intron_depth")
     out = [Check("median_exon_depth", "median NTRK exon depth (unique)", depth, _num(depth, "×"), f"≥ {min_depth:.0f}×",
                  FAIL if depth is not None and depth < min_depth else PASS, "LOW_COVERAGE",
@@ -239,15 +257,15 @@ def _dna_checks(m: dict, s: QCSettings, min_depth: float) -> list[Check]:
     shown = _of(_num(insert, " bp"), n, "pair")
     out.append(Check("median_insert_size", "median insert size", insert, shown,
                      status=REPORTED if insert is not None and (n is None or n >= s.min_observations) else NOT_MEASURABLE))
-    return out + _detectability_checks(m, s)
+    return out + _detectability_checks(m, s, found)
 
 
 def flags_from(decided: list[Check], assay: str, metrics: dict) -> dict[str, list[str]]:
     """The flags (flag -> reasons) the checks raise, and the NTRK introns a DNA panel leaves untested."""
     flags: dict[str, list[str]] = {}
     for c in decided:
-        if c.status in (FAIL, WARN) and c.flag:
-            flags.setdefault(c.flag, []).append(c.reason)
+        if c.status in (FAIL, WARN) and c.flag and c.reason not in flags.get(c.flag, []):
+            flags.setdefault(c.flag, []).append(c.reason)  # a reason several checks share, said once
     if assay != RNA and metrics.get("untested_regions"):
         genes = sorted({r["gene"] for r in metrics["untested_regions"]})
         absent = set(metrics.get("genes_not_in_panel") or [])

@@ -28,6 +28,9 @@ KIND_WORDS = {
     "dna_panel": "DNA panel, tissue (~500x)",
     "cfdna_umi": "DNA panel, plasma cfDNA with UMIs (~2,000x)",
 }
+# Aligners that write no split reads: their junction reads are placed only with ``reference`` set
+# (``aligners.evidence_warning``), so their limit of detection is measured, and holds, with it.
+NEEDS_REFERENCE = frozenset({"rna_star_plain", "rna_hisat2"})
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def assess(sample: Sample, called: Called, bam: pysam.AlignmentFile, ann: Annota
     if sample.assay == RNA:
         metrics |= rna_detectability_metrics(metrics["lod_kind"], metrics.get("junction_yield"),
                                              sample.tumour_content, required_support(sample.assay, config),
-                                             NTRK_GENES)  # fmt: skip
+                                             NTRK_GENES, reference is not None)  # fmt: skip
     metrics["ntrk_low_mapq_fraction"] = info.low_mapq_reads / info.ntrk_reads if info.ntrk_reads else None
     passing = qualifying(fusions)
     reader = umi_reader(config)
