@@ -45,17 +45,19 @@ def test_fragments_count_once_and_duplicates_apart():
     assert counts["duplicate_fragments"] == 2 and counts["median_mapq"] == 60 and counts["supporting_reads"] == 5
 
 
-def split_pair(name: str, prefix: str = "chr") -> list[Read]:
+def split_pair(name: str, prefix: str = "chr", homology: int = 0) -> list[Read]:
     """A fragment across ETV6 e5 -> NTRK3 e15, as BWA/STAR would write it with SA tags: read 1
     the transcript's sense (forward on ETV6, reverse on NTRK3), read 2 forward on NTRK3, at a
     position of its own per fragment (f0, f1...: distinct molecules, not PCR copies).  ``prefix``:
-    how the BAM names chromosomes in its SA tags ("chr" or "")."""
+    how the BAM names chromosomes in its SA tags ("chr" or ""); ``homology``: read bases both
+    alignments claim at the junction (the NTRK3 alignment starts that many bases early)."""
     e5 = ETV6_E5_END - 69
     mate = ("chr15", NTRK3_E15_START - 200 - 7 * int("".join(c for c in name if c.isdigit()) or 0))
+    three = f"{30 + homology}M{70 - homology}"
     return [
-        Read(name, "chr12", e5, "70M30S", flag=65, tags={"SA": f"{prefix}15,{NTRK3_E15_START - 29},-,30M70S,60,0;"},
+        Read(name, "chr12", e5, "70M30S", flag=65, tags={"SA": f"{prefix}15,{NTRK3_E15_START - 29},-,{three}S,60,0;"},
              mate=mate),
-        Read(name, "chr15", NTRK3_E15_START - 29, "30M70H", flag=2048 | 16 | 65,
+        Read(name, "chr15", NTRK3_E15_START - 29, f"{three}H", flag=2048 | 16 | 65,
              tags={"SA": f"{prefix}12,{e5},+,70M30S,60,0;"}, mate=mate),
         Read(name, "chr15", mate[1], "100M", flag=129, mate=("chr12", e5)),
     ]  # fmt: skip
@@ -75,9 +77,26 @@ def test_split_reads_give_the_exact_exon_join(bam_factory):
 
 
 def test_too_few_fragments_is_filtered_not_dropped(bam_factory):
+    bam = bam_factory(reads=split_pair("f0"))  # one molecule: too few even for an exact known join
+    top = call_sample(bam, "S", "rna", ANN).fusions.iloc[0]
+    assert (top.filters, top.support_rule, top.required_fragments, top.confidence) == (
+        "low_support", "exact_known_join", 2, "low")  # fmt: skip
+
+
+def test_two_molecules_across_an_exact_known_in_frame_join_are_enough(bam_factory):
     bam = bam_factory(reads=[r for i in range(2) for r in split_pair(f"f{i}")])
     top = call_sample(bam, "S", "rna", ANN).fusions.iloc[0]
-    assert (top.filters, top.required_fragments, top.confidence) == ("low_support", 5, "low")
+    assert (top.filters, top.support_rule, top.required_fragments, top.split_reads) == ("", "exact_known_join", 2, 2)
+    assert (top.classification, top.confidence) == ("qualifying", "medium")  # few molecules: never high
+
+
+def test_microhomology_at_the_join_takes_the_exact_join_rule_away(bam_factory):
+    """Three bases claimed by both partners (more than chance at a true exon join, the mark of
+    template switching): the same two molecules need the default five."""
+    bam = bam_factory(reads=[r for i in range(2) for r in split_pair(f"f{i}", homology=3)])
+    top = call_sample(bam, "S", "rna", ANN).fusions.iloc[0]
+    assert (top.exon5, top.exon3, top.homology_length) == (5, 15, 3)
+    assert (top.filters, top.support_rule, top.required_fragments) == ("low_support", "default", 5)
 
 
 def test_secondary_and_qcfail_records_are_ignored(bam_factory):

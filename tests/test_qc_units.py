@@ -116,7 +116,7 @@ def test_flags_tumour_content_dv200_and_target_reads():
 
 def fusion_row(**kw):
     row = dict(fusion="ETV6::NTRK3", gene5="ETV6", gene3="NTRK3", filters="", supporting_fragments=12,
-               classification="qualifying", required_fragments=5, median_mapq=60,
+               classification="qualifying", required_fragments=5, support_rule="default", median_mapq=60,
                vicc_name="NM_001987.5(ETV6):e.5::NM_001012338.3(NTRK3):e.15")  # fmt: skip
     return row | kw
 

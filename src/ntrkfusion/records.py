@@ -167,6 +167,7 @@ FUSION_SCHEMA = pa.schema(
         ("locus3", pa.string()),
         ("max_anchor", pa.int32()),
         ("required_fragments", pa.int32()),
+        ("support_rule", pa.string()),  # calling/filters.py SUPPORT_RULES: what judged the support
         ("supporting_reads", pa.int32()),
         # each side as Arriba describes it (calling/describe.py geometry); the VCF is written from these
         ("chrom5", pa.string()),

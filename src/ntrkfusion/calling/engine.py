@@ -139,7 +139,7 @@ def _row(cand: Candidate, sample: str, assay: str, ann: Annotation, clusterer: C
     row |= describe(cand, ann, assay) | count_fragments(cand.evidence) | loci(cand)
     found = flt.apply(row, ann, assay, s)
     row |= dict(filters=flt.names(found), confidence=flt.confidence(row, found, s),
-                required_fragments=flt.required_fragments(row, assay, s),
+                support_rule=flt.support_rule(row, assay, s)[0].name, required_fragments=flt.required_fragments(row, assay, s),
                 classification=str(flt.classify(row, found, junction_like(cand, row, assay, clusterer), s)))  # fmt: skip
     return row
 

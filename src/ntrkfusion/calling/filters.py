@@ -9,9 +9,14 @@ Each filter has a kind, declared once here and used by the caller and by the sam
 * biology   the junction is real-looking but not a qualifying NTRK fusion (NTRK 5', kinase
             domain lost, out of frame).
 
-Thresholds (defaults in config/config.yaml; sources in the README): RNA >= 5 distinct supporting
+Support is judged by a rule (``SUPPORT_RULES``) chosen by what the candidate's evidence proves,
+never by its count; ``support_rule`` names it in the table.  Thresholds (defaults in
+config/config.yaml; sources in the README): RNA >= 5 distinct supporting
 fragments with >= 1 split read at the exon boundaries, >= 10 when the breakpoints are not at exon
-boundaries (DRAGEN TSO500 DOUBLE_BROKEN_EXON; TST170 LowQ < 5 unique); DNA >= 5 chimeric
+boundaries (DRAGEN TSO500 DOUBLE_BROKEN_EXON; TST170 LowQ < 5 unique); an exact join (both sides
+at annotated exon boundaries, a known partner, in frame, kinase kept, microhomology <= 2) >= 2
+molecules read across the junction (STAR-Fusion at reference splice sites; Arriba min_support),
+the background of such joins measured by benchmarks/background.py; DNA >= 5 chimeric
 fragments, >= 3 for a known partner (TSO500 DNAFF); cfDNA >= 3 molecules, >= 2 for a known partner (TSO500 ctDNA DNA fusion filter); median MAPQ >= 20
 (DRAGEN LOW_MAPQ); at
 least one split read with >= 20 aligned bases on each side (Arriba short_anchor 23 bp, DRAGEN
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..annotation import Annotation
-from ..vocabulary import CFDNA, DNA, CandidateClass
+from ..vocabulary import CFDNA, DNA, RNA, CandidateClass
 from ..config import default
 from ..vocabulary import NTRK_GENES
 from .naming import UNKNOWN
@@ -89,6 +94,8 @@ class FilterSettings:
     min_fragments: int = default("calling", "min_fragments")
     min_fragments_known_dna: int = default("calling", "min_fragments_known_dna")
     min_fragments_off_boundary: int = default("calling", "min_fragments_off_boundary")
+    min_junction_molecules_exact: int = default("calling", "min_junction_molecules_exact")
+    max_exact_join_homology: int = default("calling", "max_exact_join_homology")
     min_fragments_cfdna: int = default("calling", "min_fragments_cfdna")
     min_fragments_known_cfdna: int = default("calling", "min_fragments_known_cfdna")
     min_mapq: int = default("calling", "min_mapq")
@@ -96,14 +103,69 @@ class FilterSettings:
     readthrough_distance: int = default("calling", "readthrough_distance")
 
 
-def required_fragments(row: dict, assay: str, s: FilterSettings) -> int:
+@dataclass(frozen=True)
+class SupportRule:
+    """What a candidate must show to be supported, chosen by the quality of its evidence.  Counts
+    are of distinct fragments (duplicates and UMI families once: ``supporting_fragments``), an
+    exact join's of those read across the junction (``split_reads``)."""
+
+    name: str
+    note: str  # what the number counts when it is not the default, in words ("" for the default)
+
+
+DEFAULT_RULE = SupportRule("default", "")
+OFF_BOUNDARY_RULE = SupportRule("off_boundary", "breakpoints off exon boundaries")
+EXACT_JOIN_RULE = SupportRule("exact_known_join", "reads across an exact, known, in-frame join")
+KNOWN_DNA_RULE = SupportRule("known_partner_dna", "a known partner in DNA")
+CFDNA_RULE = SupportRule("cfdna", "cfDNA molecules")
+KNOWN_CFDNA_RULE = SupportRule("known_partner_cfdna", "cfDNA molecules, a known partner")
+SUPPORT_RULES = {r.name: r for r in (DEFAULT_RULE, OFF_BOUNDARY_RULE, EXACT_JOIN_RULE, KNOWN_DNA_RULE, CFDNA_RULE,
+                                     KNOWN_CFDNA_RULE)}  # fmt: skip
+
+
+def exact_join(row: dict, assay: str, s: FilterSettings) -> bool:
+    """An RNA join whose every mark says real: both sides at annotated exon boundaries, a known
+    partner, in frame, the NTRK kinase kept, and no more microhomology than chance gives.  Its
+    background in clean libraries is measured by benchmarks/background.py (README)."""
+    homology = row.get("homology_length")
+    return (assay == RNA and row["breakpoint_type"] == "exon_boundary" and bool(row["known_partner"])
+            and row["in_frame"] is True and row["kinase_domain_retained"] is True and row["gene3"] in NTRK_GENES
+            and homology is not None and homology <= s.max_exact_join_homology)  # fmt: skip
+
+
+def support_rule(row: dict, assay: str, s: FilterSettings) -> tuple[SupportRule, int]:
+    """The rule that judges a candidate's support, and the number it needs."""
     if assay == CFDNA:
-        needed = s.min_fragments_known_cfdna if row["known_partner"] else s.min_fragments_cfdna
+        return (KNOWN_CFDNA_RULE, s.min_fragments_known_cfdna) if row["known_partner"] else (CFDNA_RULE, s.min_fragments_cfdna)
+    if assay == DNA and row["known_partner"]:
+        rule, needed = KNOWN_DNA_RULE, s.min_fragments_known_dna
+    elif exact_join(row, assay, s):
+        return EXACT_JOIN_RULE, s.min_junction_molecules_exact
     else:
-        needed = s.min_fragments_known_dna if assay == DNA and row["known_partner"] else s.min_fragments
+        rule, needed = DEFAULT_RULE, s.min_fragments
     if row["breakpoint_type"] == "not_at_exon_boundary":
-        needed = max(needed, s.min_fragments_off_boundary)
-    return needed
+        return OFF_BOUNDARY_RULE, max(needed, s.min_fragments_off_boundary)
+    return rule, needed
+
+
+def required_fragments(row: dict, assay: str, s: FilterSettings) -> int:
+    return support_rule(row, assay, s)[1]
+
+
+def supported(row: dict, assay: str, s: FilterSettings) -> bool:
+    """Does the candidate meet its support rule?  An exact join: enough molecules read across the
+    junction, or the default number of molecules."""
+    rule, needed = support_rule(row, assay, s)
+    if rule is EXACT_JOIN_RULE:
+        return row["split_reads"] >= needed or row["supporting_fragments"] >= s.min_fragments
+    return row["supporting_fragments"] >= needed
+
+
+def rule_words(rule_name: str | None, needed: int) -> str:
+    """A ``support_rule`` cell and its ``required_fragments`` in words: '5 needed',
+    '2 needed: reads across an exact, known, in-frame join'."""
+    note = SUPPORT_RULES.get(rule_name or "", DEFAULT_RULE).note
+    return f"{needed} needed" + (f": {note}" if note else "")
 
 
 def apply(row: dict, ann: Annotation, assay: str, s: FilterSettings) -> list[Filter]:
@@ -114,7 +176,7 @@ def apply(row: dict, ann: Annotation, assay: str, s: FilterSettings) -> list[Fil
         out.append(NOT_AT_EXON_BOUNDARY)
     if support == 0 and row["duplicate_fragments"] > 0:
         out.append(DUPLICATES_ONLY)
-    elif support < required_fragments(row, assay, s):
+    elif not supported(row, assay, s):
         out.append(LOW_SUPPORT)
     if row["split_reads"] == 0:
         out.append(NO_SPLIT_READ)
@@ -167,10 +229,13 @@ def classify(row: dict, found: list[Filter], junction_like: bool, s: FilterSetti
 
 
 def confidence(row: dict, found: list[Filter], s: FilterSettings) -> str:
+    """low: filtered; medium: passes on an exact join's few junction molecules, or a novel partner
+    without strong support; high: a known partner with the default support, or strong support."""
     if found:
         return "low"
     strong = row["supporting_fragments"] >= 2 * s.min_fragments and row["split_reads"] >= 2
-    return "high" if strong or row["known_partner"] else "medium"
+    few = row["supporting_fragments"] < s.min_fragments
+    return "high" if strong or (row["known_partner"] and not few) else "medium"
 
 
 def _readthrough(row: dict, ann: Annotation, distance: int) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..vocabulary import CandidateClass, Result
-from ..calling.filters import CONCERNS, parse
+from ..calling.filters import CONCERNS, parse, rule_words
 from ..vocabulary import NTRK_GENES, RNA
 from .flags import FAIL, FAIL_FLAGS, QCSettings, imbalanced
 
@@ -54,7 +54,7 @@ def _concern(row) -> str:
     why = "; ".join(f.words for f in parse(row.filters))
     support = count(row.supporting_fragments, "fragment")
     if row.classification == CandidateClass.SUBTHRESHOLD:
-        return f"sub-threshold evidence for {row.fusion} ({support}, {row.required_fragments} needed; {why})"
+        return f"sub-threshold evidence for {row.fusion} ({support}, {rule_words(row.support_rule, row.required_fragments)}; {why})"
     if row.classification == CandidateClass.AMBIGUOUS_MAPPING:
         return f"{row.fusion} supported only by ambiguously mapped reads ({support}, median MAPQ {row.median_mapq})"
     return f"NTRK rearrangement that is not a qualifying fusion: {row.fusion} ({support}; {why})"

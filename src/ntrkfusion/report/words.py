@@ -6,7 +6,7 @@ words them."""
 from __future__ import annotations
 
 from ..vocabulary import NTRK_GENES, CFDNA, DNA, RNA, Result, genomic
-from ..calling.filters import parse
+from ..calling.filters import parse, rule_words
 from ..calling.fused_sequence import STOP_CODON
 from ..qc.lod import read_lod, statement
 from ..qc.flags import FAIL_FLAGS
@@ -78,6 +78,11 @@ def filter_words(cell: str | None) -> list[dict]:
     return [{"code": f.name, "words": f.words} for f in parse(cell or "")]
 
 
+def support_needed(f: dict) -> str:
+    """What the candidate's support rule asks for, in words."""
+    return rule_words(f.get("support_rule"), int(f["required_fragments"]))
+
+
 def fusion_status(f: dict) -> str:
     """One line on a candidate: passes every filter, or why it does not."""
     if not f.get("filters"):
@@ -144,9 +149,10 @@ def methods(qc: SampleResult, needed: int, padding: int) -> list[str]:
         f"The reads of NTRK1, NTRK2 and NTRK3 and {padding:,} bases on each side were read through the file's index "
         f"for evidence of {where}: split, spliced, clipped and paired reads.",
         f"A fusion is reported when at least {count(needed, 'distinct supporting molecule')} (fewer for a known "
-        "partner in DNA, more when the breakpoints are not at exon boundaries), with at least one read across the "
-        "junction, keep NTRK as the 3′ partner with its kinase domain and the reading frame. Every candidate and the "
-        "reasons it was set aside are listed above.",
+        "partner in DNA, and in RNA for an exact join: both sides at annotated exon boundaries, a known partner, in "
+        "frame, read across by two molecules; more when the breakpoints are not at exon boundaries), with at least "
+        "one read across the junction, keep NTRK as the 3′ partner with its kinase domain and the reading frame. "
+        "Every candidate and the reasons it was set aside are listed above.",
         statement(qc.metrics.get("lod_kind")),
         f"ntrkfusion {((provenance.get('pipeline') or {}).get('version')) or ''}, annotation {annotation}.",
     ]
