@@ -216,6 +216,24 @@ def test_bundled_example_is_the_simulators_output(catalogue):
     assert sheet["sample"].tolist() == EXAMPLE_CASES
 
 
+def test_template_switch_joins_inside_both_exons_where_exactly_its_bases_agree():
+    from ntrkfusion.simulate.cases import GENOME_GENES
+    from ntrkfusion.simulate.locus_genome import LocusGenome
+    from ntrkfusion.simulate.molecules import template_switch, transcript, transcript_positions
+
+    ann = load_annotation("GRCh38")
+    genome = LocusGenome(ann, GENOME_GENES)
+    switch = template_switch(genome, ann, "GAPDH", 8, "NTRK1", 15, 4)
+    mol, j = switch.molecule, switch.molecule.junction
+    three, pos3 = transcript(genome, ann, "NTRK1", 15), transcript_positions(ann, "NTRK1", 15)
+    k = pos3.index(switch.breakpoint3)
+    assert mol.seq[j:] == three[k:]  # the 3' gene from its breakpoint on
+    assert mol.seq[j - 4:j] == three[k - 4:k] and mol.seq[j - 5] != three[k - 5]  # exactly 4 bases agree
+    for gene, pos in (("GAPDH", switch.breakpoint5), ("NTRK1", switch.breakpoint3)):
+        locus = ann.locate_in(gene, pos)
+        assert locus.region == "exon" and pos not in (ann.exon_start(gene, locus.number), ann.exon_end(gene, locus.number))
+
+
 def test_truth_table_of_a_positive():
     truth = pd.read_csv(ROOT / "resources/example/truth.tsv", sep="\t").set_index("sample")
     row = truth.loc["etv6_ntrk3"]

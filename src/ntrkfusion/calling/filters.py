@@ -70,6 +70,10 @@ READTHROUGH = Filter("readthrough", Kind.ARTEFACT, "a read-through transcript of
 PARALOG_PAIR = Filter("paralog_pair", Kind.ARTEFACT, "both partners are NTRK genes (paralogs)", "-")
 STRAND_CONFLICT = Filter("strand_orientation_conflict", Kind.ARTEFACT,
                          "the strands cannot make a sense fusion transcript", "-")  # fmt: skip
+MID_EXON_JOIN = Filter("mid_exon_join", Kind.ARTEFACT,
+                       "both sides join inside exons, away from any splice site, with little support "
+                       "(reverse-transcriptase template switching)",
+                       "Houseley & Tollervey 2010 (RT template switching); Arriba: breakpoints at splice sites")  # fmt: skip
 IN_PANEL_OF_NORMALS = Filter("in_panel_of_normals", Kind.ARTEFACT, "seen in the laboratory's normal samples",
                              "panel of normals (Arriba blacklist, STAR-Fusion normal-fusion lists)")  # fmt: skip
 NTRK_NOT_3PRIME = Filter("ntrk_not_3prime", Kind.BIOLOGY, "NTRK is the 5' partner (no NTRK kinase expressed)",
@@ -80,7 +84,7 @@ OUT_OF_FRAME = Filter("out_of_frame", Kind.BIOLOGY, "the join shifts the reading
 
 FILTERS = {f.name: f for f in (LOW_SUPPORT, NO_SPLIT_READ, NOT_AT_EXON_BOUNDARY, PARTNER_UNKNOWN, LOW_MAPQ,
                                SHORT_ANCHOR, DUPLICATES_ONLY, READTHROUGH, PARALOG_PAIR, STRAND_CONFLICT,
-                               IN_PANEL_OF_NORMALS, NTRK_NOT_3PRIME, KINASE_DOMAIN_LOST, OUT_OF_FRAME)}  # fmt: skip
+                               MID_EXON_JOIN, IN_PANEL_OF_NORMALS, NTRK_NOT_3PRIME, KINASE_DOMAIN_LOST, OUT_OF_FRAME)}  # fmt: skip
 
 
 CONCERNS = (CandidateClass.SUBTHRESHOLD, CandidateClass.UNCERTAIN_REARRANGEMENT, CandidateClass.AMBIGUOUS_MAPPING)
@@ -198,6 +202,8 @@ def apply(row: dict, ann: Annotation, assay: str, s: FilterSettings) -> list[Fil
         out.append(STRAND_CONFLICT)
     if _readthrough(row, ann, s.readthrough_distance):
         out.append(READTHROUGH)
+    if _mid_exon(row, ann) and support < s.min_fragments_off_boundary:
+        out.append(MID_EXON_JOIN)
     if row.get("in_panel_of_normals"):
         out.append(IN_PANEL_OF_NORMALS)
     return sorted(set(out), key=list(FILTERS.values()).index)
@@ -236,6 +242,22 @@ def confidence(row: dict, found: list[Filter], s: FilterSettings) -> str:
     strong = row["supporting_fragments"] >= 2 * s.min_fragments and row["split_reads"] >= 2
     few = row["supporting_fragments"] < s.min_fragments
     return "high" if strong or (row["known_partner"] and not few) else "medium"
+
+
+def _mid_exon(row: dict, ann: Annotation) -> bool:
+    """An RNA join inside an exon on both sides: no splice site made it.  A genomic rearrangement
+    shows in RNA at exon boundaries (its introns are spliced out) unless a DNA breakpoint lies in
+    an exon, which both lying in exons makes rarer still; a template switch makes it routinely."""
+    if row["breakpoint_type"] != "not_at_exon_boundary":
+        return False
+    for gene, pos in ((row["gene5"], row.get("pos5")), (row["gene3"], row.get("pos3"))):
+        try:
+            locus = ann.locate_in(gene, pos) if pos is not None else None
+        except KeyError:  # not a gene of the annotation (intergenic, unknown)
+            return False
+        if locus is None or locus.region != "exon":
+            return False
+    return True
 
 
 def _readthrough(row: dict, ann: Annotation, distance: int) -> bool:

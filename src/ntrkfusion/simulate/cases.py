@@ -47,6 +47,9 @@ class Case:
     dv200: float | None = None
     fusion_expression: int = 60  # RNA: expected fusion-junction fragments at 100 % tumour
     readthrough: bool = False  # a normal-tissue read-through, present in every cell
+    # RNA: instead of a fusion, a reverse-transcriptase template switch from inside exon5 to inside
+    # exon3 where this many bases agree (microhomology): a library artefact, in every cell
+    template_switch: int = 0
     background_pairs: int = 6000  # RNA: wild-type fragments
     depth: int = 350  # DNA: mean unique depth over the baits
     read_length: int = 100
@@ -189,6 +192,9 @@ CATALOGUE = {
         _rna("small_library_negative", "no fusion, a 2,000-pair library: too few reads to show a fusion at the LoD",
              seed=27, dv200=70, background_pairs=2000, expected_result=Result.INDETERMINATE,
              expected_qc_flags=["LOW_COVERAGE"]),
+        _rna("template_switch_gapdh_ntrk1", "RT template switch GAPDH mid-exon 8 -> NTRK1 mid-exon 15 (kinase), "
+             "4 bp microhomology, 4 molecules: Arriba's medium-confidence call", gene5="GAPDH", exon5=8,
+             gene3="NTRK1", exon3=15, seed=26, template_switch=4, fusion_expression=4),
         _rna("readthrough_decoy", "NTRK1 e16 -> PEAR1 e2 read-through in normal cells", gene5="NTRK1",
              exon5=16, gene3="PEAR1", exon3=2, seed=25, readthrough=True, fusion_expression=20),
         _dna("dna_tpm3_ntrk1_20", "TPM3-NTRK1 genomic inversion, 20 % purity", gene5="TPM3", exon5=8,

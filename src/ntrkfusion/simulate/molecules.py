@@ -41,6 +41,49 @@ def fused_transcript(genome, ann, gene5: str, exon5: int, gene3: str, exon3: int
     return Molecule(f"{gene5}::{gene3}", five + three, junction=len(five))
 
 
+def transcript_positions(ann: Annotation, gene: str, first: int = 1, last: int | None = None) -> list[int]:
+    """The 1-based GRCh38 position of each base of ``transcript(...)``, in the same order."""
+    exons = ann.exons(gene)
+    last = last if last is not None else int(exons["exon_number"].max())
+    out: list[int] = []
+    for e in exons[(exons["exon_number"] >= first) & (exons["exon_number"] <= last)].itertuples():
+        span = range(int(e.start) + 1, int(e.end) + 1)  # exons are 0-based half-open
+        out += list(span) if e.strand == "+" else list(reversed(span))
+    return out
+
+
+@dataclass(frozen=True)
+class TemplateSwitch:
+    """A reverse-transcriptase template switch: the 5' gene read up to a base inside ``exon5``,
+    then the 3' gene from a base inside ``exon3``, where ``homology`` bases of the two agree (the
+    primer of the switch, which both alignments then claim)."""
+
+    molecule: Molecule
+    breakpoint5: int  # the 5' gene's last base, 1-based GRCh38
+    breakpoint3: int  # the 3' gene's first base after the shared bases
+
+
+def template_switch(genome, ann, gene5: str, exon5: int, gene3: str, exon3: int, homology: int) -> TemplateSwitch:
+    """The first switch (from the middle of each exon outwards, deterministically) at which exactly
+    ``homology`` bases agree: the bases before the join agree, the one after it does not."""
+    five, three = transcript(genome, ann, gene5, 1, exon5), transcript(genome, ann, gene3, exon3)
+    pos5, pos3 = transcript_positions(ann, gene5, 1, exon5), transcript_positions(ann, gene3, exon3)
+    e5 = ann.exons(gene5).set_index("exon_number").loc[exon5]
+    e3 = ann.exons(gene3).set_index("exon_number").loc[exon3]
+    len5, len3 = int(e5.end - e5.start), int(e3.end - e3.start)
+    margin = homology + 8  # never at an exon's edge
+    middle5, middle3 = len(five) - len5 // 2, len3 // 2
+    near5 = sorted(range(len(five) - len5 + margin, len(five) - margin), key=lambda i: (abs(i - middle5), i))
+    near3 = sorted(range(margin, len3 - margin), key=lambda j: (abs(j - middle3), j))
+    for i in near5:
+        for j in near3:
+            agree = five[i - homology:i] == three[j - homology:j]
+            if agree and five[i - homology - 1] != three[j - homology - 1] and five[i] != three[j]:
+                mol = Molecule(f"{gene5}::{gene3}", five[:i] + three[j:], junction=i)
+                return TemplateSwitch(mol, pos5[i - 1], pos3[j])
+    raise ValueError(f"no {homology}-base microhomology between {gene5} exon {exon5} and {gene3} exon {exon3}")
+
+
 def genomic(genome: LocusGenome, ann: Annotation, gene: str, bp: int, side: str, flank: int):
     """``flank`` bases of a gene's genomic sequence in transcript orientation ending at
     (side="5") or starting at (side="3") the 1-based position ``bp``, with the GRCh38

@@ -20,7 +20,7 @@ from .anchored import anchored_fragments
 from .cases import CFDNA_BAITED_EXONS, GENOME_GENES, HOUSEKEEPING, PANEL_BAITED_INTRONS, Case
 from .lift import lift_bam
 from .locus_genome import LocusGenome
-from .molecules import Molecule, derivative, fused_transcript, intronic_breakpoint, transcript
+from .molecules import Molecule, TemplateSwitch, derivative, fused_transcript, intronic_breakpoint, template_switch, transcript
 from .reads import (Fragment, JunctionTally, LibraryModel, add_duplicates, chimeras, sample_fragments, tally,
                     umi_families, write_fastq)  # fmt: skip
 
@@ -87,7 +87,7 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     write_fastq(frags, lib, rng, r1, r2, stranded=case.library_name == "anchored_pcr", umi=case.umi)
     aligned, aligner = _align(case, genome, fasta, cache, r1, r2, work)
     bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name, case.mapq_cap)
-    truth = truth_table(case, ann, tally_, aligner)
+    truth = truth_table(case, ann, tally_, aligner, _switch(case, genome, ann))
     shutil.rmtree(work)
     return Simulated(bam, truth, bed)
 
@@ -134,13 +134,23 @@ def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragme
         mol = Molecule(gene, transcript(genome, ann, gene))
         frags += sample_fragments(mol, int(round(case.background_pairs * w / total)), lib, rng, f"WT-{gene}")
     if case.has_fusion:
-        share = 1.0 if case.readthrough or case.tumour_content is None else case.tumour_content / 100
-        fused = fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3, case.exon3)
+        artefact = case.readthrough or case.template_switch  # made in every cell, not the tumour's
+        share = 1.0 if artefact or case.tumour_content is None else case.tumour_content / 100
+        switch = _switch(case, genome, ann)
+        fused = switch.molecule if switch else fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3,
+                                                                case.exon3)  # fmt: skip
         # fusion_expression counts junction fragments: a fragment contains the junction
         # with probability about fragment_mean / transcript length
         n = case.fusion_expression * share * len(fused.seq) / case.fragment_mean
         frags += sample_fragments(fused, int(round(n)), lib, rng, "FUS")
     return frags + _rna_background(case, genome, ann, weights, frags, lib, rng)
+
+
+def _switch(case: Case, genome, ann: Annotation) -> TemplateSwitch | None:
+    """The case's template-switching chimera (None: a fusion at exon boundaries, or none)."""
+    if not (case.has_fusion and case.template_switch):
+        return None
+    return template_switch(genome, ann, case.gene5, case.exon5, case.gene3, case.exon3, case.template_switch)
 
 
 def _rna_background(case: Case, genome, ann: Annotation, weights: dict, frags, lib, rng) -> list[Fragment]:
@@ -244,7 +254,8 @@ def _captured(der: Molecule, frag: Fragment, baits) -> bool:
     return False
 
 
-def truth_table(case: Case, ann: Annotation, t: JunctionTally, aligner: str) -> pd.DataFrame:
+def truth_table(case: Case, ann: Annotation, t: JunctionTally, aligner: str,
+                switch: TemplateSwitch | None = None) -> pd.DataFrame:  # fmt: skip
     row = dict(sample=case.name, assay=case.assay, tumour_content=case.tumour_content, dv200=case.dv200,
                expected_result=case.expected_result, expected_qc_flags=";".join(case.expected_qc_flags),
                aligner=aligner, description=case.description)  # fmt: skip
@@ -258,6 +269,11 @@ def truth_table(case: Case, ann: Annotation, t: JunctionTally, aligner: str) -> 
         retained = False
         if case.gene3 in NTRK_GENES:
             retained = case.exon3 <= ann.kinase_domain(case.gene3).first_exon
+        if switch is not None:  # inside the exons: the frame and the kinase from the bases themselves
+            bp5, bp3 = switch.breakpoint5, switch.breakpoint3
+            in_frame = ann.junction_in_frame(case.gene5, bp5, case.gene3, bp3)
+            offset = ann.locate_in(case.gene3, bp3).cds_offset if case.gene3 in NTRK_GENES else None
+            retained = offset is not None and offset <= ann.kinase_domain(case.gene3).cds_start_offset
         row |= dict(gene5=case.gene5, gene3=case.gene3, exon5=case.exon5, exon3=case.exon3,
                     breakpoint5=f"{c5}:{bp5}", breakpoint3=f"{c3}:{bp3}", in_frame=in_frame,
                     kinase_domain_retained=retained, fusion_fragments=t.fragments, split_fragments=t.split,
