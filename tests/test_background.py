@@ -122,11 +122,13 @@ def test_ambiguous_mapping_with_enough_fragments_is_a_concern_never_dropped(bam_
     assert row.supporting_fragments == 8 and row.median_mapq == 2
 
 
-def test_two_fragments_at_exon_boundaries_are_subthreshold(bam_factory):
+def test_two_fragments_at_an_exact_known_join_qualify_and_say_by_which_rule(bam_factory):
+    """Two molecules read across ETV6 e5::NTRK3 e15 at the exon boundaries (the exact-join rule;
+    its background in clean libraries: benchmarks/background.py)."""
     reads = [r for i in range(2) for r in etv6_ntrk3_split(f"f{i}")]
     (row,) = call(bam_factory, reads).fusions.itertuples()
-    assert (row.filters, row.required_fragments) == ("low_support", 5)
-    assert row.classification == CandidateClass.SUBTHRESHOLD and row.confidence == "low"
+    assert (row.filters, row.support_rule, row.required_fragments) == ("", "exact_known_join", 2)
+    assert row.classification == CandidateClass.QUALIFYING and row.confidence == "medium"
 
 
 def test_one_clean_exon_join_is_kept_but_one_off_boundary_read_is_not(bam_factory):

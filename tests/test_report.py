@@ -264,8 +264,9 @@ def test_headline_is_gene_level_and_numbers_read_as_numbers(example):
 
 
 def test_metrics_show_the_verdicts_qc_made(example):
-    """A POSITIVE sample's NTRK3 3'/5' imbalance is its fusion, not a failure; the DV200 that made a
-    sample INDETERMINATE is shown, marked as deciding; each verdict is the one in qc.json."""
+    """A POSITIVE sample's NTRK3 3'/5' imbalance is its fusion, not a failure (nor what it could
+    have missed); the DV200 and the integrity that made a sample INDETERMINATE are shown, marked as
+    deciding; each verdict is the one in qc.json."""
     def rows(sample):
         html = (example / f"results/{sample}/report.html").read_text()
         table = re.search(r'<table class="sortable metrics">.*?</table>', html, re.S).group(0)
@@ -278,7 +279,9 @@ def test_metrics_show_the_verdicts_qc_made(example):
     degraded = rows("degraded_negative")
     assert degraded["DV200"] == ("fail decides", "15%")
     qc = json.loads((example / "results/degraded_negative/qc.json").read_text())
-    assert [c["metric"] for c in qc["checks"] if c["decides"]] == ["dv200"]
+    deciding = [c["metric"] for c in qc["checks"] if c["decides"]]
+    assert {"dv200", "median_tin"} <= set(deciding)
+    assert deciding == [c["metric"] for c in qc["checks"] if c["status"] == "fail"]
     assert len(degraded) == len(qc["checks"])
 
 
