@@ -131,11 +131,12 @@ def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragme
     total = sum(weights.values())
     frags = []
     for gene, w in sorted(weights.items()):
-        mol = Molecule(gene, transcript(genome, ann, gene))
+        mol = Molecule(gene, transcript(genome, ann, gene) + "A" * case.poly_a)
         frags += sample_fragments(mol, int(round(case.background_pairs * w / total)), lib, rng, f"WT-{gene}")
     if case.has_fusion:
         share = 1.0 if case.readthrough or case.tumour_content is None else case.tumour_content / 100
         fused = fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3, case.exon3)
+        fused.seq += "A" * case.poly_a
         # fusion_expression counts junction fragments: a fragment contains the junction
         # with probability about fragment_mean / transcript length
         n = case.fusion_expression * share * len(fused.seq) / case.fragment_mean
