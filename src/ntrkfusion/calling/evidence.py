@@ -38,6 +38,10 @@ class SetAside(StrEnum):
     LONE_FRAGMENT = "lone_fragment"  # the only fragment at its partner locus, and not a clean exon join
     UNPLACED_CLIP = "unplaced_clip"  # a clip at no candidate's breakpoint, not backed by an agreeing clip
     MINOR_CLUSTER = "minor_cluster"  # a cluster too small to matter (weak or artefact, < min_fragments)
+    UNCONFIRMED_CLIP = "unconfirmed_clip"  # a clip at a candidate's breakpoint whose bases are not its other side
+    POLY_A = "poly_a"  # the partner's bases (clip, split part or mate) are poly(A)/poly(T): a transcript's tail
+    LOW_COMPLEXITY = "low_complexity"  # ... are a short repeat (period <= 4): they place anywhere
+    ADAPTER = "adapter"  # ... are the sequencing adapter (a read through a short insert)
 
 
 @dataclass
@@ -155,19 +159,35 @@ def _plain(read, flag: int, span: tuple[int, int], min_clip: int) -> bool:
     return not read.has_tag("SA")
 
 
-def add_mate_mapq(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
-    """Fill in ``mapq_b`` of discordant pairs from the mate record (one indexed read each) when
-    the aligner did not write the MQ tag; a mate in a repeat has MAPQ 0-3."""
-    for ev in evidence:
-        if ev.kind != EvidenceKind.DISCORDANT or ev.mapq_b is not None:
-            continue
-        chrom, pos = ev.side_b.chrom, ev.side_b.pos
-        for mate in bam.fetch(chrom, pos - 1, pos):
-            if mate.query_name == ev.read_name and mate.reference_start == pos - 1 and not (
-                mate.is_secondary or mate.is_supplementary
-            ):
-                ev.mapq_b = mate.mapping_quality
-                break
+def add_mates(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
+    """Read the mate of every discordant pair not yet set aside, a few indexed reads for all
+    (mates within ``MATE_BATCH`` bases of each other are read together): fill in ``mapq_b`` when the
+    aligner wrote no MQ tag (a mate in a repeat has MAPQ 0-3), and set aside pairs whose mate's
+    aligned bases are poly(A), low complexity or adapter (``complexity``): placed anywhere."""
+    from .complexity import uninformative  # complexity imports this module's SetAside
+
+    pairs = sorted((ev for ev in evidence if ev.kind == EvidenceKind.DISCORDANT and not ev.set_aside),
+                   key=lambda ev: (ev.side_b.chrom, ev.side_b.pos, ev.read_name))  # fmt: skip
+    groups: list[list[Evidence]] = []
+    for ev in pairs:
+        last = groups[-1][-1] if groups else None
+        if last is None or last.side_b.chrom != ev.side_b.chrom or ev.side_b.pos - groups[-1][0].side_b.pos > MATE_BATCH:
+            groups.append([])
+        groups[-1].append(ev)
+    for group in groups:
+        wanted = {(ev.read_name, ev.side_b.pos - 1): ev for ev in group}
+        chrom, lo, hi = group[0].side_b.chrom, group[0].side_b.pos - 1, group[-1].side_b.pos
+        found: dict[tuple[str, int], tuple[int, str]] = {}
+        for mate in bam.fetch(chrom, lo, hi):
+            key = (mate.query_name, mate.reference_start)
+            if key in wanted and not (mate.is_secondary or mate.is_supplementary):
+                found[key] = (mate.mapping_quality, mate.query_alignment_sequence or "")
+        for key, ev in wanted.items():
+            if key not in found:
+                continue
+            mapq, aligned = found[key]
+            ev.mapq_b = mapq if ev.mapq_b is None else ev.mapq_b
+            ev.set_aside = uninformative(aligned) or ""
 
 
 def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntrk: str, ntrk_side: Side,
@@ -202,8 +222,8 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
                         _fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
 
     if read.has_tag("SA"):
-        return [make(EvidenceKind.SPLIT, a, b, mapq_b=qb, anchor_a=la, anchor_b=lb, homology=h,
-                     homology_seq=_bases_at(read, a, h) if h and own_side else "")
+        return [make(EvidenceKind.SPLIT, a, b, _clip_beyond(read, a) if own_side else "", mapq_b=qb, anchor_a=la,
+                     anchor_b=lb, homology=h, homology_seq=_bases_at(read, a, h) if h and own_side else "")
                 for a, b, qb, la, lb, h, own_side in _split_sides(read, region, span)]  # fmt: skip
     found = []
     cigar = read.cigarstring
@@ -248,6 +268,17 @@ def _split_sides(read, region: Region, span: tuple[int, int]):
             yield b, a, sa.mapq, sb.aligned, sa.aligned, shared, own is sb
 
 
+def _clip_beyond(read, side: Side) -> str:
+    """The soft-clipped bases of this record beyond a junction at its own alignment's end (the
+    other alignment's bases, as this record holds them; "" when hard-clipped)."""
+    ops, seq = read.cigartuples, read.query_sequence or ""
+    if side.keep == "left" and ops[-1][0] == 4 and read.reference_end == side.pos:
+        return seq[len(seq) - ops[-1][1] :]
+    if side.keep == "right" and ops[0][0] == 4 and read.reference_start + 1 == side.pos:
+        return seq[: ops[0][1]]
+    return ""
+
+
 def _bases_at(read, side: Side, n: int) -> str:
     """The ``n`` read bases aligned at a side's junction end (this record's side), in the
     reference's forward orientation: the microhomology as the reference reads it there."""
@@ -284,6 +315,7 @@ def _clipped_short_block(ops, i: int) -> bool:
 
 
 NEAR_MATE = 1000  # a mate within this many bases of the gene, or of its read, is an ordinary pair
+MATE_BATCH = 2000  # mates this close are read in one indexed fetch
 SHORT_BLOCK = 20  # an aligned block this short, between a clip and a splice, belongs to the clip
 
 
