@@ -25,16 +25,15 @@ from __future__ import annotations
 
 from ..sequence import revcomp
 from .clips import close_enough
-from .evidence import SetAside
 
 POLY_FRACTION = 0.8
 MIN_BASES = 8  # shorter sequences are not judged (too few bases to say)
 ADAPTERS = ("AGATCGGAAGAGC", "CTGTCTCTTATACACATCT")  # TruSeq read 1/2 3' adapter start; Nextera
 
-POLY_A, LOW_COMPLEXITY, ADAPTER = SetAside.POLY_A, SetAside.LOW_COMPLEXITY, SetAside.ADAPTER
+POLY_A, LOW_COMPLEXITY, ADAPTER = "poly_a", "low_complexity", "adapter"  # SetAside reasons (evidence.py)
 
 
-def uninformative(seq: str) -> SetAside | None:
+def uninformative(seq: str) -> str | None:
     """``POLY_A``, ``LOW_COMPLEXITY`` or ``ADAPTER`` when the bases cannot name a partner, else None."""
     seq = seq.upper()
     n = len(seq)
@@ -54,7 +53,8 @@ def uninformative(seq: str) -> SetAside | None:
 
 def set_aside_uninformative(evidence: list) -> None:
     """Set aside records whose bases beyond the junction (a clip, the other part of a split read
-    as this record holds it, a placed read's partner bases) cannot name a partner."""
+    as this record holds it, a placed read's partner bases) cannot name a partner.  (A split
+    record's own aligned bases are judged as it is read: ``evidence._evidence``.)"""
     for ev in evidence:
         if not ev.set_aside and ev.clip_seq:
             ev.set_aside = uninformative(ev.clip_seq) or ""

@@ -26,6 +26,7 @@ import pysam
 
 from ..vocabulary import EvidenceKind
 from ..loci import Region
+from . import complexity
 from .junctions import Side, homology, parse_cigar, sa_segments, segment_of, split_junctions
 
 
@@ -39,9 +40,10 @@ class SetAside(StrEnum):
     UNPLACED_CLIP = "unplaced_clip"  # a clip at no candidate's breakpoint, not backed by an agreeing clip
     MINOR_CLUSTER = "minor_cluster"  # a cluster too small to matter (weak or artefact, < min_fragments)
     UNCONFIRMED_CLIP = "unconfirmed_clip"  # a clip at a candidate's breakpoint whose bases are not its other side
-    POLY_A = "poly_a"  # the partner's bases (clip, split part or mate) are poly(A)/poly(T): a transcript's tail
-    LOW_COMPLEXITY = "low_complexity"  # ... are a short repeat (period <= 4): they place anywhere
-    ADAPTER = "adapter"  # ... are the sequencing adapter (a read through a short insert)
+    # either side's bases (a clip, a split read's part, a mate) are (complexity.py):
+    POLY_A = complexity.POLY_A  # poly(A)/poly(T): a transcript's tail
+    LOW_COMPLEXITY = complexity.LOW_COMPLEXITY  # a short repeat (period <= 4): placed anywhere
+    ADAPTER = complexity.ADAPTER  # the sequencing adapter (a read through a short insert)
 
 
 @dataclass
@@ -164,8 +166,6 @@ def add_mates(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
     (mates within ``MATE_BATCH`` bases of each other are read together): fill in ``mapq_b`` when the
     aligner wrote no MQ tag (a mate in a repeat has MAPQ 0-3), and set aside pairs whose mate's
     aligned bases are poly(A), low complexity or adapter (``complexity``): placed anywhere."""
-    from .complexity import uninformative  # complexity imports this module's SetAside
-
     pairs = sorted((ev for ev in evidence if ev.kind == EvidenceKind.DISCORDANT and not ev.set_aside),
                    key=lambda ev: (ev.side_b.chrom, ev.side_b.pos, ev.read_name))  # fmt: skip
     groups: list[list[Evidence]] = []
@@ -187,7 +187,7 @@ def add_mates(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
                 continue
             mapq, aligned = found[key]
             ev.mapq_b = mapq if ev.mapq_b is None else ev.mapq_b
-            ev.set_aside = uninformative(aligned) or ""
+            ev.set_aside = complexity.uninformative(aligned) or ""
 
 
 def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntrk: str, ntrk_side: Side,
@@ -222,8 +222,11 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
                         _fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
 
     if read.has_tag("SA"):
+        # a part aligned on poly(A) or a repeat says nothing of where the molecule lies
+        own = complexity.uninformative(read.query_alignment_sequence or "") or ""
         return [make(EvidenceKind.SPLIT, a, b, _clip_beyond(read, a) if own_side else "", mapq_b=qb, anchor_a=la,
-                     anchor_b=lb, homology=h, homology_seq=_bases_at(read, a, h) if h and own_side else "")
+                     anchor_b=lb, homology=h, homology_seq=_bases_at(read, a, h) if h and own_side else "",
+                     set_aside=own)
                 for a, b, qb, la, lb, h, own_side in _split_sides(read, region, span)]  # fmt: skip
     found = []
     cigar = read.cigarstring
