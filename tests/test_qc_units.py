@@ -199,7 +199,7 @@ def test_depth_of_a_deep_region_is_estimated_within_its_error_with_bounded_work(
     reads = [Read(f"r{i}", "chr1", 1_000_001 + i // 2, "50M", flag=1 | 2 | 64, mate=("chr1", 2_000_000 + i))
              for i in range(2000)]  # fmt: skip
     bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
-    deep = Coverage(bam, "chr1", [(1_000_000, 1_001_100)], budget=500)
+    deep = Coverage(bam, "chr1", [(1_000_000, 1_001_100)], budget=500, sample=500)
     exact = Coverage(bam, "chr1", [(1_000_000, 1_001_100)])
     assert deep.exact is None and len(deep.reads) == 500 and exact.exact is not None
     assert deep.stride == 4  # 2,000 reads, 500 to 1,000 kept
