@@ -142,3 +142,15 @@ def test_low_complexity_mates_make_no_candidate(bam_factory):
     result = call(bam_factory, reads)
     assert result.fusions.empty
     assert set(result.evidence["set_aside"]) == {SetAside.LOW_COMPLEXITY}
+
+
+def test_a_neural_negative_with_poly_a_tails_is_negative_with_its_tails_set_aside(analysed):
+    """The simulated neural-tissue negative with poly(A) tails (``negative_rna_neural_polya``):
+    STAR places the tails' A/T runs in NTRK3 and clips them at the last exons; before issue 22
+    they were 17 candidates (``EMC7::NTRK3`` 57 fragments, median MAPQ 1, ...)."""
+    case = analysed["negative_rna_neural_polya"]
+    record = case.qc.to_json()
+    assert record["result"] == "NEGATIVE" and case.fusions.empty
+    set_aside = record["background"]["evidence_set_aside"]
+    assert set_aside[SetAside.POLY_A] > 100 and set_aside[SetAside.POLY_A] > 10 * sum(
+        n for reason, n in set_aside.items() if reason != SetAside.POLY_A)
