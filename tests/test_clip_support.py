@@ -6,6 +6,7 @@ candidate's split reads."""
 
 import random
 
+import pysam
 import pytest
 
 from ntrkfusion.annotation import load_annotation
@@ -89,6 +90,29 @@ def test_a_spliced_wild_type_partner_read_is_not_support(bam_factory):
     row = the_fusion(result)
     assert (row.supporting_fragments, row.split_reads, row.filters) == (4, 4, "low_support")
     assert reason(result, "wt") == SetAside.NORMAL_SPLICING  # its clip is TPM3's own exon 9
+
+
+def test_with_the_reference_the_junction_and_the_genes_own_exons_come_from_it(bam_factory, catalogue):
+    """The same reads on the catalogue's reference genome (its TPM3 and NTRK1 bases), called with
+    the reference: no reads over TPM3 exon 9 are needed to see its splicing."""
+    from ntrkfusion.records import read_exon_boundaries
+
+    with pysam.FastaFile(str(catalogue.reference)) as fasta:
+        _BASES.clear()
+        for lo, hi in ((TPM3_E9_START - 100, TPM3_E8_END + 400), (NTRK1_E10_START - 100, NTRK1_E10_START + 200)):
+            _BASES.update(zip(range(lo, hi + 1), fasta.fetch("chr1", lo - 1, hi).upper()))
+    try:
+        rng = random.Random(7)
+        other = "".join(rng.choice("ACGT") for _ in range(20))
+        reads = [r for i in range(4) for r in fusion_fragment(i)] + [spliced_wild_type_tpm3(), true_partner_clip(),
+                                                                      ntrk_clip("bad", other)]  # fmt: skip
+        result = call_sample(bam_factory(reads=reads), "S", "rna", ANN, reference=str(catalogue.reference),
+                             boundaries=read_exon_boundaries(catalogue.boundaries))  # fmt: skip
+    finally:
+        _BASES.clear()  # the synthetic genome again for the other tests
+    assert the_fusion(result).supporting_fragments == 5  # 4 split reads and the true partner-side clip
+    assert reason(result, "wt") == SetAside.NORMAL_SPLICING and reason(result, "pc") == ""
+    assert reason(result, "bad") == SetAside.UNCONFIRMED_CLIP
 
 
 def test_a_clip_matching_neither_side_is_unconfirmed_without_the_genes_own_exons(bam_factory):

@@ -44,18 +44,16 @@ EXON_BAIT_MARGIN = 100  # bases by which panels pad exon targets (Illumina, Agil
 
 
 def baited_fraction(bed: list[tuple[str, int, int]], chrom: str, start: int, end: int) -> float:
-    """The share of an intron [start, end) (0-based) baited by the panel, less the margins of its
-    two exons' targets (a target holding the exon base next to the intron and reaching no more
-    than ``EXON_BAIT_MARGIN`` bases into it; a longer one baits the intron too)."""
+    """The share of an intron [start, end) (0-based) baited by the panel, not counting the margins
+    of its two exons' targets (a target holding the exon base next to the intron and reaching no
+    more than ``EXON_BAIT_MARGIN`` bases into it; a longer one baits the intron too)."""
     covered = np.zeros(end - start, dtype=bool)
     for c, s, e in bed:
-        if c == chrom and s < end and e > start:
+        if c != chrom or s >= end or e <= start:
+            continue
+        margin = (s <= start - 1 and e - start <= EXON_BAIT_MARGIN) or (e > end and end - s <= EXON_BAIT_MARGIN)
+        if not margin:
             covered[max(s, start) - start : min(e, end) - start] = True
-    for c, s, e in bed:  # an exon's target reaching at most EXON_BAIT_MARGIN into the intron: its margin
-        if c == chrom and s <= start - 1 < e and e - start <= EXON_BAIT_MARGIN:
-            covered[: e - start] = False
-        if c == chrom and s <= end < e and end - s <= EXON_BAIT_MARGIN:
-            covered[max(0, s - start) :] = False
     return float(covered.mean()) if len(covered) else 0.0
 
 
