@@ -28,7 +28,8 @@ from .unaligned import place_unaligned
 from .molecules import UmiReader, count_fragments, umi_reader
 from .describe import describe
 from .fused_sequence import add_fused_sequences
-from .evidence import Evidence, LocusReads, SetAside, add_mates, extract, partner_clips
+from .evidence import Evidence, LocusReads, SetAside, extract, partner_clips
+from .mates import add_mates
 from .junction_sequence import ClipJudge
 from .junctions import Side
 from .naming import NO_GENE, UNKNOWN
@@ -247,13 +248,10 @@ def confirm_clips(candidates: list[Candidate], judge: ClipJudge) -> None:
     for cand in candidates:
         if cand.bp5 is None or cand.bp3 is None:
             continue
-        kept = []
         for ev in cand.evidence:
-            reason = judge.judge(ev, cand) if ev.kind == EvidenceKind.CLIP and ev.side_b is None else ""
-            ev.set_aside = reason
-            if not reason:
-                kept.append(ev)
-        cand.evidence = kept
+            if ev.kind == EvidenceKind.CLIP and ev.side_b is None:
+                ev.set_aside = judge.judge(ev, cand)
+        cand.evidence = [ev for ev in cand.evidence if not ev.set_aside]
 
 
 def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation,

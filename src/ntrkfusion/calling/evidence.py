@@ -161,35 +161,6 @@ def _plain(read, flag: int, span: tuple[int, int], min_clip: int) -> bool:
     return not read.has_tag("SA")
 
 
-def add_mates(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
-    """Read the mate of every discordant pair not yet set aside, a few indexed reads for all
-    (mates within ``MATE_BATCH`` bases of each other are read together): fill in ``mapq_b`` when the
-    aligner wrote no MQ tag (a mate in a repeat has MAPQ 0-3), and set aside pairs whose mate's
-    aligned bases are poly(A), low complexity or adapter (``complexity``): placed anywhere."""
-    pairs = sorted((ev for ev in evidence if ev.kind == EvidenceKind.DISCORDANT and not ev.set_aside),
-                   key=lambda ev: (ev.side_b.chrom, ev.side_b.pos, ev.read_name))  # fmt: skip
-    groups: list[list[Evidence]] = []
-    for ev in pairs:
-        last = groups[-1][-1] if groups else None
-        if last is None or last.side_b.chrom != ev.side_b.chrom or ev.side_b.pos - groups[-1][0].side_b.pos > MATE_BATCH:
-            groups.append([])
-        groups[-1].append(ev)
-    for group in groups:
-        wanted = {(ev.read_name, ev.side_b.pos - 1): ev for ev in group}
-        chrom, lo, hi = group[0].side_b.chrom, group[0].side_b.pos - 1, group[-1].side_b.pos
-        found: dict[tuple[str, int], tuple[int, str]] = {}
-        for mate in bam.fetch(chrom, lo, hi):
-            key = (mate.query_name, mate.reference_start)
-            if key in wanted and not (mate.is_secondary or mate.is_supplementary):
-                found[key] = (mate.mapping_quality, mate.query_alignment_sequence or "")
-        for key, ev in wanted.items():
-            if key not in found:
-                continue
-            mapq, aligned = found[key]
-            ev.mapq_b = mapq if ev.mapq_b is None else ev.mapq_b
-            ev.set_aside = complexity.uninformative(aligned) or ""
-
-
 def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntrk: str, ntrk_side: Side,
                   min_clip: int, snap: int, umi=lambda read: "") -> list[Evidence]:  # fmt: skip
     """Reads clipped at a candidate's partner breakpoint (``keep`` says on which side the
@@ -318,7 +289,6 @@ def _clipped_short_block(ops, i: int) -> bool:
 
 
 NEAR_MATE = 1000  # a mate within this many bases of the gene, or of its read, is an ordinary pair
-MATE_BATCH = 2000  # mates this close are read in one indexed fetch
 SHORT_BLOCK = 20  # an aligned block this short, between a clip and a splice, belongs to the clip
 
 
