@@ -199,7 +199,7 @@ def test_depth_of_a_deep_region_is_estimated_within_its_error_with_bounded_work(
     reads = [Read(f"r{i}", "chr1", 1_000_001 + i // 2, "50M", flag=1 | 2 | 64, mate=("chr1", 2_000_000 + i))
              for i in range(2000)]  # fmt: skip
     bam = pysam.AlignmentFile(str(bam_factory(reads=reads)))
-    deep = Coverage(bam, "chr1", [(1_000_000, 1_001_100)], budget=500)
+    deep = Coverage(bam, "chr1", [(1_000_000, 1_001_100)], budget=500, sample=500)
     exact = Coverage(bam, "chr1", [(1_000_000, 1_001_100)])
     assert deep.exact is None and len(deep.reads) == 500 and exact.exact is not None
     assert deep.stride == 4  # 2,000 reads, 500 to 1,000 kept
@@ -228,3 +228,18 @@ def test_a_median_of_a_few_fragments_is_not_measurable_and_says_how_many():
     assert (check.status, check.shown) == (PASS, f"139 bp ({s.min_observations} fragments)")
     (none,) = [c for c in checks("rna", {}, 60, None, 100, s) if c.metric == "median_fragment_length"]
     assert (none.status, none.shown) == (NOT_MEASURABLE, "not measurable")
+
+
+def test_an_intron_covered_only_by_exon_target_margins_is_not_baited():
+    """NTRK1 intron 10 (279 bp) between exon targets padded by 100 bp: 200 of its bases lie in
+    the targets, yet nothing captures it; a target tiling the intron does."""
+    from ntrkfusion.qc.dna import EXON_BAIT_MARGIN, baited_fraction
+
+    (lo, hi), = [(lo, hi) for n, lo, hi in ANN.introns("NTRK1") if n == 10]
+    exons = ANN.exons("NTRK1").set_index("exon_number")
+    padded = [("chr1", int(exons.loc[n, "start"]) - EXON_BAIT_MARGIN, int(exons.loc[n, "end"]) + EXON_BAIT_MARGIN)
+              for n in (10, 11)]  # fmt: skip
+    assert hi - lo == 279 and baited_fraction(padded, "chr1", lo, hi) == 0.0
+    assert baited_fraction(padded + [("chr1", lo, hi)], "chr1", lo, hi) == 1.0
+    wide = [("chr1", int(exons.loc[10, "start"]) - 20, lo + 150)]  # a target reaching 150 bp in: it baits them
+    assert baited_fraction(wide, "chr1", lo, hi) == pytest.approx(150 / 279)

@@ -104,9 +104,16 @@ class ExonBoundaryIndex:
                 continue
             n = min(len(stored), len(clip_tx))
             a, b = (stored[-n:], clip_tx[-n:]) if partner_is_5prime else (stored[:n], clip_tx[:n])
-            if sum(x != y for x, y in zip(a, b)) <= max(1, n // 10):
+            if close_enough(a, b):
                 hits.append(hit)
         return hits
+
+
+def close_enough(a: str, b: str) -> bool:
+    """The error model of every sequence comparison of the caller: two equal-length stretches
+    agree when they differ in at most one base in ten (at least one mismatch allowed: a
+    sequencing error or a SNP).  An N (a base not known) counts as a mismatch."""
+    return sum(x != y or x == "N" for x, y in zip(a, b)) <= max(1, len(a) // 10)
 
 
 def clip_in_transcript_orientation(clip: str, ntrk_strand: str) -> str:

@@ -28,10 +28,13 @@ from .unaligned import place_unaligned
 from .molecules import UmiReader, count_fragments, umi_reader
 from .describe import describe
 from .fused_sequence import add_fused_sequences
-from .evidence import Evidence, LocusReads, SetAside, add_mate_mapq, extract, partner_clips
+from .evidence import Evidence, LocusReads, SetAside, extract, partner_clips
+from .mates import add_mates
+from .junction_sequence import ClipJudge
 from .junctions import Side
 from .naming import NO_GENE, UNKNOWN
 from .pon import PanelOfNormals
+from .complexity import set_aside_uninformative
 from .splicing import consensus_boundaries, set_aside_same_gene, set_aside_spliced_clips, shifted_clip
 from .table import to_frame
 from .wildtype import add_wild_type
@@ -87,6 +90,7 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
         evidence += found
         loci.append(counts)
     set_aside_same_gene(evidence, ann, spans, assay)
+    named = None
     if assay == RNA:
         if boundaries is None and reference:
             boundaries = boundary_table(ann, reference)
@@ -94,15 +98,22 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
         clipped = tuple(sorted({ev.region for ev in evidence if ev.kind == EvidenceKind.CLIP and not ev.set_aside}))
         own = named or ExonBoundaryIndex(consensus_boundaries(bam, ann, contigs, clipped))
         set_aside_spliced_clips(evidence, ann, own, settings.snap)
+        set_aside_uninformative(evidence)
         if named is not None:
             _name_clip_partners(evidence, ann, named, contigs, settings.snap)
             unaligned = [u for locus in loci for u in locus.unaligned]
             evidence += place_unaligned(unaligned, named, ann, contigs, settings.min_clip)
-    add_mate_mapq(bam, evidence)
+    set_aside_uninformative(evidence)
+    add_mates(bam, evidence)
     clusterer = Clusterer(ann, assay, settings.clustering())
     candidates = clusterer.cluster(evidence)
-    if assay == RNA:
-        evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings)
+    judge = ClipJudge(bam, ann, contigs, assay, reference, _own_index(bam, ann, contigs, named))
+    try:
+        confirm_clips(candidates, judge)
+        if assay == RNA:
+            evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings, judge)
+    finally:
+        judge.close()
     window = settings.snap if assay == RNA else settings.dna_window
     rows = [_row(cand, sample, assay, ann, clusterer, settings.filters,
                  pon is not None and pon.matches(cand, window)) for cand in candidates]  # fmt: skip
@@ -214,9 +225,39 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
                 break
 
 
+def _own_index(bam, ann: Annotation, contigs: ContigNames, named: ExonBoundaryIndex | None):
+    """gene -> the index of its own exon boundaries: the reference's, or its reads' consensus."""
+    cache: dict[str, ExonBoundaryIndex | None] = {}
+
+    def index(gene: str) -> ExonBoundaryIndex | None:
+        if named is not None:
+            return named
+        if gene not in cache:
+            try:
+                cache[gene] = ExonBoundaryIndex(consensus_boundaries(bam, ann, contigs, (gene,)))
+            except KeyError:
+                cache[gene] = None
+        return cache[gene]
+
+    return index
+
+
+def confirm_clips(candidates: list[Candidate], judge: ClipJudge) -> None:
+    """Keep a precise candidate's unnamed NTRK-side clips only where their bases are the
+    junction's other side (``junction_sequence``); the others are set aside with the reason."""
+    for cand in candidates:
+        if cand.bp5 is None or cand.bp3 is None:
+            continue
+        for ev in cand.evidence:
+            if ev.kind == EvidenceKind.CLIP and ev.side_b is None:
+                ev.set_aside = judge.judge(ev, cand)
+        cand.evidence = [ev for ev in cand.evidence if not ev.set_aside]
+
+
 def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation,
-                          settings: CallSettings) -> list[Evidence]:  # fmt: skip
-    """Add the reads clipped exactly at each precise candidate's partner breakpoint."""
+                          settings: CallSettings, judge: ClipJudge) -> list[Evidence]:  # fmt: skip
+    """Add the reads clipped at each precise candidate's partner breakpoint whose clip is the
+    NTRK side of its junction; the others are returned set aside, with the reason."""
     added = []
     for cand in candidates:
         if cand.bp5 is None or cand.bp3 is None or not cand.orientation_ok:
@@ -232,7 +273,9 @@ def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation
         known = {e.read_name for e in cand.evidence}
         new = [e for e in partner_clips(bam, contigs.to_bam(chrom), bp, keep, cand.ntrk_gene, ntrk_side,
                                         settings.min_clip, settings.snap, settings.umi) if e.read_name not in known]  # fmt: skip
-        cand.evidence += new
+        for ev in new:
+            ev.set_aside = judge.judge(ev, cand)
+        cand.evidence += [ev for ev in new if not ev.set_aside]
         added += new
     return added
 

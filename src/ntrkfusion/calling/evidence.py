@@ -26,6 +26,7 @@ import pysam
 
 from ..vocabulary import EvidenceKind
 from ..loci import Region
+from . import complexity
 from .junctions import Side, homology, parse_cigar, sa_segments, segment_of, split_junctions
 
 
@@ -38,6 +39,11 @@ class SetAside(StrEnum):
     LONE_FRAGMENT = "lone_fragment"  # the only fragment at its partner locus, and not a clean exon join
     UNPLACED_CLIP = "unplaced_clip"  # a clip at no candidate's breakpoint, not backed by an agreeing clip
     MINOR_CLUSTER = "minor_cluster"  # a cluster too small to matter (weak or artefact, < min_fragments)
+    UNCONFIRMED_CLIP = "unconfirmed_clip"  # a clip at a candidate's breakpoint whose bases are not its other side
+    # either side's bases (a clip, a split read's part, a mate) are (complexity.py):
+    POLY_A = complexity.POLY_A  # poly(A)/poly(T): a transcript's tail
+    LOW_COMPLEXITY = complexity.LOW_COMPLEXITY  # a short repeat (period <= 4): placed anywhere
+    ADAPTER = complexity.ADAPTER  # the sequencing adapter (a read through a short insert)
 
 
 @dataclass
@@ -155,21 +161,6 @@ def _plain(read, flag: int, span: tuple[int, int], min_clip: int) -> bool:
     return not read.has_tag("SA")
 
 
-def add_mate_mapq(bam: pysam.AlignmentFile, evidence: list[Evidence]) -> None:
-    """Fill in ``mapq_b`` of discordant pairs from the mate record (one indexed read each) when
-    the aligner did not write the MQ tag; a mate in a repeat has MAPQ 0-3."""
-    for ev in evidence:
-        if ev.kind != EvidenceKind.DISCORDANT or ev.mapq_b is not None:
-            continue
-        chrom, pos = ev.side_b.chrom, ev.side_b.pos
-        for mate in bam.fetch(chrom, pos - 1, pos):
-            if mate.query_name == ev.read_name and mate.reference_start == pos - 1 and not (
-                mate.is_secondary or mate.is_supplementary
-            ):
-                ev.mapq_b = mate.mapping_quality
-                break
-
-
 def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntrk: str, ntrk_side: Side,
                   min_clip: int, snap: int, umi=lambda read: "") -> list[Evidence]:  # fmt: skip
     """Reads clipped at a candidate's partner breakpoint (``keep`` says on which side the
@@ -202,8 +193,11 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
                         _fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
 
     if read.has_tag("SA"):
-        return [make(EvidenceKind.SPLIT, a, b, mapq_b=qb, anchor_a=la, anchor_b=lb, homology=h,
-                     homology_seq=_bases_at(read, a, h) if h and own_side else "")
+        # a part aligned on poly(A) or a repeat says nothing of where the molecule lies
+        own = complexity.uninformative(read.query_alignment_sequence or "") or ""
+        return [make(EvidenceKind.SPLIT, a, b, _clip_beyond(read, a) if own_side else "", mapq_b=qb, anchor_a=la,
+                     anchor_b=lb, homology=h, homology_seq=_bases_at(read, a, h) if h and own_side else "",
+                     set_aside=own)
                 for a, b, qb, la, lb, h, own_side in _split_sides(read, region, span)]  # fmt: skip
     found = []
     cigar = read.cigarstring
@@ -246,6 +240,17 @@ def _split_sides(read, region: Region, span: tuple[int, int]):
             yield a, b, sb.mapq, sa.aligned, sb.aligned, shared, own is sa
         else:
             yield b, a, sa.mapq, sb.aligned, sa.aligned, shared, own is sb
+
+
+def _clip_beyond(read, side: Side) -> str:
+    """The soft-clipped bases of this record beyond a junction at its own alignment's end (the
+    other alignment's bases, as this record holds them; "" when hard-clipped)."""
+    ops, seq = read.cigartuples, read.query_sequence or ""
+    if side.keep == "left" and ops[-1][0] == 4 and read.reference_end == side.pos:
+        return seq[len(seq) - ops[-1][1] :]
+    if side.keep == "right" and ops[0][0] == 4 and read.reference_start + 1 == side.pos:
+        return seq[: ops[0][1]]
+    return ""
 
 
 def _bases_at(read, side: Side, n: int) -> str:

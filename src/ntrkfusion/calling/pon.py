@@ -33,8 +33,10 @@ COLUMNS = ["build", "assay", "kind", "ntrk_gene", "ntrk_chrom", "ntrk_pos", "par
            "partner_end", "samples", "fragments"]  # fmt: skip
 JUNCTION, PARTNER_LOCUS = "junction", "partner_locus"
 JUNCTION_BIN = 10  # junction positions are stored to 10 bases and matched within a bin and the window
-# the gene's own splicing and intragenic junctions are never candidates: nothing to learn
-NOT_LEARNED = (SetAside.NORMAL_SPLICING, SetAside.INTRAGENIC)
+# the gene's own splicing, intragenic junctions and partners made of poly(A), repeats or adapter
+# are never candidates: nothing to learn
+NOT_LEARNED = (SetAside.NORMAL_SPLICING, SetAside.INTRAGENIC, SetAside.POLY_A, SetAside.LOW_COMPLEXITY,
+               SetAside.ADAPTER)  # fmt: skip
 
 
 def sites(evidence: pd.DataFrame, bin_size: int) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from ..vocabulary import EvidenceKind
 from ..annotation import Annotation
 from ..genome import ContigNames
 from ..sequence import revcomp
-from .clips import KEY, ExonBoundaryIndex
+from .clips import KEY, ExonBoundaryIndex, close_enough
 from .evidence import Evidence, UnalignedRead
 from .junctions import Side
 
@@ -56,7 +56,7 @@ def _junction(seq: str, gene: str, index: ExonBoundaryIndex, min_clip: int):
             if hit.gene != gene:
                 continue
             n = min(len(stored), len(seq) - i)
-            if n < MIN_NTRK_BASES or sum(a != b for a, b in zip(stored[:n], seq[i : i + n])) > max(1, n // 10):
+            if n < MIN_NTRK_BASES or not close_enough(stored[:n], seq[i : i + n]):
                 continue
             partners = index.partner(seq[:i], partner_is_5prime=True, exclude=gene)
             if len({h.gene for h in partners}) == 1:

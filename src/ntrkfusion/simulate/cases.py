@@ -27,6 +27,9 @@ PANEL_BAITED_INTRONS = {"NTRK1": [7, 8, 9, 10, 11]}
 # A liquid-biopsy panel is small (its depth is high): the NTRK1 exons 7-12 with the introns
 # between them, and the NTRK3 exons 14-16 (None: every exon of the gene).
 CFDNA_BAITED_EXONS = {"NTRK1": range(7, 13), "NTRK3": range(14, 17)}
+# NTRK weight among the expressed genes in neural tissue (brain, neuroblastoma): NTRK2 and NTRK3
+# are among its abundant transcripts; 6 against the housekeeping genes' 10 (default 0.5: other tissues)
+NEURAL_NTRK_EXPRESSION = 6.0
 ALIGNERS = ("star", "hisat2", "bwa")
 LIBRARIES = ("total", "anchored_pcr", "capture")  # RNA whole transcriptome | RNA anchored PCR | DNA
 
@@ -72,6 +75,7 @@ class Case:
     off_target: float = 0.02  # DNA
     chimera_rate: float = 0.003
     ntrk_expression: float = 0.5  # RNA: weight of each NTRK gene among the expressed genes (housekeeping: 10)
+    poly_a: int = 0  # RNA: bases of poly(A) tail at the 3' end of every transcript (0: none, as after poly(A) trimming)
     mapq_cap: int | None = None  # cap every MAPQ (and SA MAPQ), as some realigners do
     expected_result: str = Result.NEGATIVE
     expected_qc_flags: list[str] = field(default_factory=list)
@@ -207,8 +211,11 @@ CATALOGUE = {
              intron5_fraction=0.5, intron3_fraction=0.5),
         _dna("negative_dna", "no rearrangement, 350x", seed=34, tumour_content=50),
         _rna("negative_rna_noisy", "no fusion; NTRK expressed as in brain, 1 % chimeric fragments, 1 % genomic DNA, "
-             "6 % pre-mRNA", seed=26, dv200=70, background_pairs=20000, ntrk_expression=6, chimera_rate=0.01,
+             "6 % pre-mRNA", seed=26, dv200=70, background_pairs=20000, ntrk_expression=NEURAL_NTRK_EXPRESSION, chimera_rate=0.01,
              genomic_background=0.01, pre_mrna=0.06),
+        _rna("negative_rna_neural_polya", "no fusion; NTRK expressed as in brain, 40-base poly(A) tails on every "
+             "transcript (soft-clipped A/T runs at the last NTRK exons)", seed=27, dv200=75, background_pairs=20000,
+             ntrk_expression=NEURAL_NTRK_EXPRESSION, poly_a=40),
         _dna("negative_dna_noisy", "no rearrangement, 500x, 5 % off-target, 1 % ligation chimeras", seed=35,
              tumour_content=40, depth=500, off_target=0.05, chimera_rate=0.01),
         _rna("etv6_ntrk3_hisat2", "ETV6-NTRK3 aligned by HISAT2: soft clips and discordant pairs", gene5="ETV6",

@@ -131,7 +131,7 @@ def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragme
     total = sum(weights.values())
     frags = []
     for gene, w in sorted(weights.items()):
-        mol = Molecule(gene, transcript(genome, ann, gene))
+        mol = Molecule(gene, transcript(genome, ann, gene) + "A" * case.poly_a)
         frags += sample_fragments(mol, int(round(case.background_pairs * w / total)), lib, rng, f"WT-{gene}")
     if case.has_fusion:
         artefact = case.readthrough or case.template_switch  # made in every cell, not the tumour's
@@ -139,6 +139,7 @@ def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragme
         switch = _switch(case, genome, ann)
         fused = switch.molecule if switch else fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3,
                                                                 case.exon3)  # fmt: skip
+        fused.seq += "A" * case.poly_a
         # fusion_expression counts junction fragments: a fragment contains the junction
         # with probability about fragment_mean / transcript length
         n = case.fusion_expression * share * len(fused.seq) / case.fragment_mean
