@@ -166,6 +166,70 @@ def _reference(tmp, kind):
     return ["check-samples", str(sheet(tmp, [f"S1\t{bam}\trna\t60"])), "--reference", str(ref)]
 
 
+# -- second sweep (issue 21) -------------------------------------------------------------------
+
+DNA_POSITIVE = "dna_tpm3_ntrk1_20"
+
+
+def _dna_row(tmp, name="S1", bed=None) -> str:
+    bam = copy_bam(tmp, DNA_POSITIVE, name)
+    return f"{name}\t{bam}\tdna\t20\t{bed or EXAMPLE / (DNA_POSITIVE + '.panel.bed')}"
+
+
+def _pon_of_the_positive(tmp, force=True) -> list[str]:
+    """build-pon on the DNA TPM3::NTRK1 positive itself (``--min-samples 1``)."""
+    normals = sheet(tmp, [_dna_row(tmp, "N1")], header="sample\tbam\tassay\ttumour_content\tpanel_bed\n")
+    return ["build-pon", str(normals), "--out", str(tmp / "pon.tsv"), "--min-samples", "1"] + (["--force"] if force else [])
+
+
+def _run_with_config(tmp, text: str, name=DNA_POSITIVE, assay="dna", extra=()) -> list[str]:
+    (tmp / "c.yaml").write_text(text)
+    args = ["run", str(copy_bam(tmp, name)), "--assay", assay, "--tumour-content", "20" if assay == "dna" else "60",
+            "--config", str(tmp / "c.yaml"), "--out", str(tmp / "o"), *extra]
+    if assay == "dna":
+        args += ["--panel-bed", str(EXAMPLE / (DNA_POSITIVE + ".panel.bed"))]
+    return args
+
+
+def _sample_with_pon_of_itself(tmp):
+    assert main(_pon_of_the_positive(tmp)) == 0
+    return _run_with_config(tmp, f"panel_of_normals: {tmp / 'pon.tsv'}\n")
+
+
+def _bom_sheet(tmp):
+    path = sheet(tmp, [f"S1\t{copy_bam(tmp)}\trna\t60"])
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return ["check-samples", str(path)]
+
+
+def _comma_sheet(tmp):
+    path = tmp / "samples.csv"
+    path.write_text(f"sample,bam,assay\nS1,{copy_bam(tmp)},rna\n")
+    return ["check-samples", str(path)]
+
+
+def _bed_row(tmp, text: str | None, assay="dna"):
+    bed = tmp / "panel.bed"
+    if text is not None:
+        bed.write_text(text)
+    else:
+        shutil.copy(EXAMPLE / (DNA_POSITIVE + ".panel.bed"), bed)
+    bam = copy_bam(tmp, DNA_POSITIVE if assay == "dna" else "negative_rna", "S1")
+    return _rows(tmp, [f"S1\t{bam}\t{assay}\t20\t{bed}"], header="sample\tbam\tassay\ttumour_content\tpanel_bed\n")
+
+
+def _call_on_cram(tmp):
+    return ["call", str(_real_cram(tmp)), "--assay", "rna", "--out", str(tmp / "o")]
+
+
+def _real_cram(tmp) -> Path:
+    """A CRAM whose bytes are a CRAM (made without a reference: its sequence is embedded)."""
+    cram = tmp / "real.cram"
+    subprocess.run(["samtools", "view", "-C", "--output-fmt-option", "embed_ref=2", "-o", str(cram),
+                    str(EXAMPLE / "negative_rna.bam")], check=True, capture_output=True)  # fmt: skip
+    return cram
+
+
 CASES = [
     Case("sample_id_dot", lambda t: _rows(t, [f".\t{copy_bam(t)}\trna\t60"]), 1,
          ("line 2, column sample", "starting with a letter or digit")),
@@ -213,6 +277,27 @@ CASES = [
     Case("call_out_is_a_file", lambda t: ["call", str(copy_bam(t)), "--assay", "rna", "--out",
                                           str(Path(shutil.copy(EXAMPLE / "truth.tsv", t / "x.tsv")))], 1,
          ("--out", "is a file")),
+    Case("pon_holding_a_known_fusion_never_gives_negative", _sample_with_pon_of_itself, 0,
+         ("INDETERMINATE", "TPM3::NTRK1", "known_fusion_in_panel")),
+    Case("build_pon_refuses_a_normal_with_a_qualifying_fusion", lambda t: _pon_of_the_positive(t, force=False), 1,
+         ("normal N1 carries the qualifying fusion TPM3::NTRK1", "--force")),
+    Case("build_pon_force_keeps_it_with_a_warning", _pon_of_the_positive, 0,
+         ("warning: build-pon: normal N1 carries", "kept (--force)")),
+    *[Case(f"threshold_{key}_0_sets_the_check_off", lambda t, k=key, n=name, a=assay: _run_with_config(
+        t, f"qc:\n  {k}: 0\n", n, a), 0, (result,)) for key, name, assay, result in (
+        ("min_tumour_content", DNA_POSITIVE, "dna", "POSITIVE"), ("min_dna_depth", DNA_POSITIVE, "dna", "POSITIVE"),
+        ("min_housekeeping_fraction", "negative_rna", "rna", "NEGATIVE"),
+        ("max_duplicate_rate", "negative_rna", "rna", "NEGATIVE"))],
+    Case("sheet_with_a_utf8_byte_order_mark", _bom_sheet, 0, ("1 sample ready",)),
+    Case("comma_separated_sheet_gets_a_hint", _comma_sheet, 1, ("comma-separated", "tab-separated")),
+    Case("config_yaml_syntax_error_names_line_and_column", lambda t: _run_with_config(t, "qc:\n  min_dna_depth: [1\n"),
+         1, ("c.yaml line 3, column 1: not valid YAML",)),
+    Case("panel_bed_that_is_not_a_bed", lambda t: _bed_row(t, "not a bed\n"), 1,
+         ("sample S1: panel_bed panel.bed: not a BED file: line 1",)),
+    Case("panel_bed_that_is_empty", lambda t: _bed_row(t, "track name=x\n"), 1, ("panel_bed panel.bed: holds no interval",)),
+    Case("panel_bed_on_an_rna_row", lambda t: _bed_row(t, None, assay="rna"), 1,
+         ("sample S1: panel_bed panel.bed is given for an rna sample",)),
+    Case("call_on_a_cram_names_the_option", _call_on_cram, 1, ("is a CRAM", "--reference")),
 ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ import pysam
 
 from . import alignment_file as af
 from .aligners import aligner, assay_warning, evidence_warning
+from .bed import bed_problem
 from .errors import UserError
 from .genome import BuildCall, resolve_build
 from .records import BamInfo
@@ -55,12 +56,13 @@ def inspect_sample(
         raise fail(f"alignment file not found: {bam}")
     kind = _format(bam, fail)
     if kind == "cram" and not reference:
-        raise fail(f"{bam.name} is a CRAM; set `reference` in the config to its genome FASTA")
+        raise fail(f"{bam.name} is a CRAM; give its genome FASTA (`reference` in the config; "
+                   "--reference on the command line)")
     if not af.is_complete(bam, kind):
         marker = "BGZF end-of-file block" if kind == "bam" else "CRAM end-of-file container"
         raise fail(f"{bam.name} is truncated (no {marker}); copy or re-create it")
-    if sample.panel_bed is not None and not sample.panel_bed.is_file():
-        raise fail(f"panel_bed not found: {sample.panel_bed}")
+    if sample.panel_bed is not None and bed_problem(sample.panel_bed, sample.assay):
+        raise fail(bed_problem(sample.panel_bed, sample.assay))
     header = _read_header(bam, reference, fail)
     sort_order = header.get("HD", {}).get("SO", "unknown")
     if sort_order in ("unsorted", "queryname"):

@@ -79,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     pon.add_argument("--config", type=Path, help=CONFIG_HELP)
     pon.add_argument("--min-samples", type=int, default=2,
                      help="keep what is seen in at least this many normals (default 2: recurrent)")  # fmt: skip
+    pon.add_argument("--force", action="store_true",
+                     help="keep a normal that carries a qualifying fusion (refused by default, naming it)")  # fmt: skip
     pon.add_argument("--reference", help=REFERENCE_HELP)
     pon.add_argument("--genome-build", default="auto", help=BUILD_HELP)
     pon.set_defaults(func=_build_pon)
@@ -194,7 +196,8 @@ def _build_pon(args) -> int:
     config = {**config, "genome_build": args.genome_build, "reference": args.reference or config.get("reference")}
     samples = read_samples(args.samples)
     infos = check_samples(samples, config)
-    table = build_panel_of_normals(list(zip(samples, infos)), config, args.out, args.min_samples)
+    table = build_panel_of_normals(list(zip(samples, infos)), config, args.out, args.min_samples, force=args.force,
+                                   warn=lambda line: print(line, file=sys.stderr))  # fmt: skip
     print(f"{args.out}: {len(table)} sites seen in >= {args.min_samples} of {len(samples)} normals")
     return 0
 
