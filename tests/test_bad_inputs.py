@@ -230,6 +230,24 @@ def _real_cram(tmp) -> Path:
     return cram
 
 
+
+def _all_duplicates_with_umi_declared(tmp):
+    """The negative RNA BAM with every read flagged duplicate, declared ``umi RX`` without RX tags."""
+    bam = tmp / "dup.bam"
+    with pysam.AlignmentFile(str(EXAMPLE / "negative_rna.bam")) as fh, pysam.AlignmentFile(str(bam), "wb",
+                                                                                           header=fh.header) as out:
+        for read in fh.fetch(until_eof=True):
+            read.is_duplicate = True
+            out.write(read)
+    pysam.index(str(bam))
+    return ["run", str(bam), "--assay", "rna", "--tumour-content", "60", "--umi", "RX", "--out", str(tmp / "o")]
+
+
+def _housekeeping_not_annotated(tmp):
+    (tmp / "genes.tsv").write_text("gene\nNOTAGENE1\nNOTAGENE2\n")
+    return _run_with_config(tmp, f"housekeeping_genes: {tmp / 'genes.tsv'}\n", "negative_rna", "rna")
+
+
 CASES = [
     Case("sample_id_dot", lambda t: _rows(t, [f".\t{copy_bam(t)}\trna\t60"]), 1,
          ("line 2, column sample", "starting with a letter or digit")),
@@ -297,6 +315,10 @@ CASES = [
     Case("panel_bed_that_is_empty", lambda t: _bed_row(t, "track name=x\n"), 1, ("panel_bed panel.bed: holds no interval",)),
     Case("panel_bed_on_an_rna_row", lambda t: _bed_row(t, None, assay="rna"), 1,
          ("sample S1: panel_bed panel.bed is given for an rna sample",)),
+    Case("declared_umis_absent_fall_back_to_positions", _all_duplicates_with_umi_declared, 0,
+         ("INDETERMINATE", "duplicate rate 100% > 60%", "umi RX is declared but 0% of the reads carry a UMI")),
+    Case("housekeeping_genes_not_in_the_annotation", _housekeeping_not_annotated, 0,
+         ("INDETERMINATE", "none of the housekeeping genes (NOTAGENE1, NOTAGENE2) is in the annotation")),
     Case("call_on_a_cram_names_the_option", _call_on_cram, 1, ("is a CRAM", "--reference")),
 ]  # fmt: skip
 

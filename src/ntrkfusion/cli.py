@@ -162,6 +162,8 @@ def _run(args) -> int:
     print(f"{sample.sample}: {result.result}")
     for reason in result.reasons:
         print(f"  {reason}")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
     print(f"files: {files.folder}/ (qc.json, fusions.tsv, fusions.vcf.gz, report.html)")
     return 0
 

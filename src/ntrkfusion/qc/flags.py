@@ -9,7 +9,7 @@ Defaults (config ``qc``) and their sources, qc_reference.md sections 1 and 5:
 - LOW_COVERAGE: DNA median unique exon depth < 250x or a baited NTRK intron < 250x (F1CDx QC);
   cfDNA the same in unique molecules < 1300x (TSO500 ctDNA: fusions need 1300x);
   RNA fewer than 70 % of the housekeeping genes with >= min_gene_reads reads (proxy QC, >= 11/15,
-  J Mol Diagn 2023).
+  J Mol Diagn 2023); none of them in the annotation is LOW_COVERAGE too (not assessed is never a pass).
 - LOW_LIBRARY_COMPLEXITY: duplicate rate above max_duplicate_rate (pipeline default); not for cfDNA
   nor any library with UMIs (anchored PCR), whose families are copies by design (unique molecules
   are what LOW_COVERAGE and the support thresholds judge).
@@ -174,9 +174,12 @@ def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozen
                          _ratio(dv200, s.min_dv200)))  # fmt: skip
     fraction = m.get("housekeeping_expressed_fraction")
     if fraction is None:
+        missing = m.get("housekeeping_not_annotated") or []
+        named = f" ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''})" if missing else ""
         out.append(Check("housekeeping_expressed_fraction", "housekeeping genes expressed", None, "none annotated",
-                         f"≥ {_pct(s.min_housekeeping_fraction)}", WARN, "WARN",
-                         "no housekeeping gene in the annotation: RNA coverage not assessed"))  # fmt: skip
+                         f"≥ {_pct(s.min_housekeeping_fraction)}", FAIL, "LOW_COVERAGE",
+                         f"none of the housekeeping genes{named} is in the annotation: RNA coverage could not be "
+                         "assessed (check housekeeping_genes)"))  # fmt: skip
     else:
         out.append(Check("housekeeping_expressed_fraction", "housekeeping genes expressed", fraction,
                          f"{m.get('housekeeping_expressed')} ({_pct(fraction)})", f"≥ {_pct(s.min_housekeeping_fraction)}",

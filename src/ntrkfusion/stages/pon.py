@@ -15,7 +15,7 @@ from ..io import atomic_write
 from ..records import BamInfo
 from ..samplesheet import Sample
 from ..vocabulary import CandidateClass
-from .inspect import opened
+from .inspect import declared_umis, opened
 
 
 def build_panel_of_normals(normals: list[tuple[Sample, BamInfo]], config: dict, out: str | Path,
@@ -28,9 +28,9 @@ def build_panel_of_normals(normals: list[tuple[Sample, BamInfo]], config: dict, 
     groups: dict[tuple[str, str], list[pd.DataFrame]] = {}
     carriers: list[str] = []
     for sample, info in normals:
-        settings = settings_from_config(for_sample(config, sample))
         ann = load_annotation(info.build)
         with opened(info, info.build, reference) as bam:
+            settings = settings_from_config(declared_umis(bam, info, for_sample(config, sample), info.build)[0])
             result = call_sample(bam, sample.sample, sample.assay, ann, reference=reference, settings=settings)
         carriers += [f"normal {sample.sample} carries the qualifying fusion {row.fusion} ({row.supporting_fragments} "
                      "fragments)" + (", a known NTRK fusion" if row.known_partner else "")

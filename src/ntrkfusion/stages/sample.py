@@ -27,6 +27,7 @@ def analyse(sample: Sample, config: dict, files: SampleFiles, info: BamInfo | No
     annotation = annotation or info.build
     ann = load_annotation(annotation)
     with inspect.opened(info, annotation, reference) as bam:
+        config, info = inspect.declared_umis(bam, info, config, annotation)
         called = call.call(sample, info, bam, ann, config, files, boundaries)
         result = assess.assess(sample, called, bam, ann, config, annotation)
         write_sample_result(result, files.qc)
@@ -41,6 +42,7 @@ def call_only(sample: Sample, config: dict, files: SampleFiles, annotation: str 
     info = inspect.check_sample(sample, config)
     annotation = annotation or info.build
     with inspect.opened(info, annotation, reference) as bam:
+        config, info = inspect.declared_umis(bam, info, config, annotation)
         called = call.call(sample, info, bam, load_annotation(annotation), config, files)
     return called
 
