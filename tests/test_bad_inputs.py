@@ -487,3 +487,32 @@ def test_outputs_are_readable_as_the_umask_says(example_run):
                  "etv6_ntrk3/report.html", "etv6_ntrk3/fusions.vcf.gz", "etv6_ntrk3/supporting_reads.bam"):  # fmt: skip
         mode = stat.S_IMODE(os.stat(example_run / "results" / name).st_mode)
         assert mode == 0o644, (name, oct(mode))
+
+
+@pytest.mark.workflow
+def test_a_replaced_bed_reruns_and_a_refused_rerun_leaves_no_old_result(tmp_path):
+    """A panel_bed replaced by an older file re-runs its sample (the BED is fingerprinted like
+    the BAM); a sample whose replaced BAM is then refused (its index is older) loses its earlier
+    result and the cohort tables before anything else: no stale result stands."""
+    import os
+
+    (tmp_path / "config").mkdir()
+    copy_bam(tmp_path, DNA_POSITIVE, "P1")
+    bed = tmp_path / "panel.bed"
+    shutil.copy(EXAMPLE / f"{DNA_POSITIVE}.panel.bed", bed)
+    sheet(tmp_path / "config", ["P1\t../P1.bam\tdna\t20\t../panel.bed"],
+          header="sample\tbam\tassay\ttumour_content\tpanel_bed\n")  # fmt: skip
+    (tmp_path / "config/config.yaml").write_text("samples: config/samples.tsv\n")
+    assert snakemake(tmp_path).returncode == 0
+    assert "Nothing to be done" in snakemake(tmp_path, "-n").stdout
+    first = bed.read_text().splitlines()[0]
+    bed.write_text(first + "\n")  # one target left, with the old file's timestamps
+    stamp = os.stat(tmp_path / "results/P1/qc.json").st_mtime - 3600
+    os.utime(bed, (stamp, stamp))
+    assert "analyse_sample" in snakemake(tmp_path, "-n").stdout
+    shutil.copy(EXAMPLE / "etv6_ntrk3.bam", tmp_path / "P1.bam")  # replaced, not re-indexed
+    out = snakemake(tmp_path, "-n")
+    assert out.returncode != 0 and "sample P1:" in out.stderr, out.stderr[-2000:]
+    assert "earlier results of P1 were removed" in out.stderr
+    assert not (tmp_path / "results/P1").exists() and not (tmp_path / "results/samples.tsv").exists()
+    assert "Traceback" not in out.stderr

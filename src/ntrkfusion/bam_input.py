@@ -91,22 +91,32 @@ def inspect_sample(
     return BamInfo(
         sample=name, assay=sample.assay, bam=str(bam), index=str(index), build=call.build,
         chr_prefix=call.chr_prefix, build_evidence=call.evidence, sort_order=sort_order,
-        aligner=found.name, fingerprint={"alignments": af.fingerprint(bam), "index": af.fingerprint(index)},
+        aligner=found.name, fingerprint=_fingerprints(bam, index, sample.panel_bed),
         read_group_samples=groups, warnings=tuple(warnings),
     )  # fmt: skip
+
+
+def _fingerprints(bam: Path, index: Path, panel_bed: Path | None) -> dict:
+    """What a result depends on in the sheet's row, fingerprinted: the file, its index and the
+    panel's BED (a BED replaced by an older one re-runs the sample, as a BAM does)."""
+    out = {"alignments": af.fingerprint(bam), "index": af.fingerprint(index)}
+    if panel_bed is not None:
+        out["panel_bed"] = af.fingerprint(panel_bed)
+    return out
 
 
 def inspect_samples(samples: list[Sample], reference: str | None = None, **options) -> list[BamInfo]:
     """Inspect every sample; raise one UserError listing every failing sample (and the reference)."""
     ref = Reference.open(reference) if reference else None  # its own problems first, once
-    infos, problems = [], []
+    infos, problems, refused = [], [], []
     for sample in samples:
         try:
             infos.append(inspect_sample(sample, reference=reference, ref=ref, **options))
         except UserError as err:
             problems += err.problems
+            refused.append(sample.sample)
     if problems:
-        raise UserError(problems)
+        raise UserError(problems, samples=tuple(refused))
     return infos
 
 
