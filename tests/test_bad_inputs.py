@@ -516,3 +516,22 @@ def test_a_replaced_bed_reruns_and_a_refused_rerun_leaves_no_old_result(tmp_path
     assert "earlier results of P1 were removed" in out.stderr
     assert not (tmp_path / "results/P1").exists() and not (tmp_path / "results/samples.tsv").exists()
     assert "Traceback" not in out.stderr
+
+
+def test_warnings_that_change_a_result_reach_the_samples_table_the_cohort_report_and_the_summary(tmp_path):
+    """An SM that differs from the sheet's ID was only in qc.json and the sample's report."""
+    from ntrkfusion.records import read_sample_result, read_samples, write_samples
+    from ntrkfusion.report.html import cohort_report
+    from ntrkfusion.report.summary import end_of_run
+
+    bam = _sm_differs(tmp_path)
+    assert main(["run", str(bam), "--assay", "rna", "--sample", "P-17", "--tumour-content", "60",
+                 "--out", str(tmp_path / "o")]) == 0  # fmt: skip
+    result = read_sample_result(tmp_path / "o/P-17/qc.json")
+    write_samples([result], tmp_path / "samples.parquet", tmp_path / "samples.tsv")
+    header, row = (line.split("\t") for line in (tmp_path / "samples.tsv").read_text().splitlines())
+    said = "read groups name the sample 'LIMS-4711', the sheet 'P-17'"
+    assert said in row[header.index("warnings")]
+    table = read_samples(tmp_path / "samples.parquet")
+    assert f"warning: P-17: {said}" in end_of_run(table, tmp_path)
+    assert "warning: read groups name the sample &#39;LIMS-4711&#39;" in cohort_report(table, tmp_path / "report.html")
