@@ -248,6 +248,13 @@ def _housekeeping_not_annotated(tmp):
     return _run_with_config(tmp, f"housekeeping_genes: {tmp / 'genes.tsv'}\n", "negative_rna", "rna")
 
 
+
+def _check_with_config(tmp, text: str, sheet_arg=True):
+    path = sheet(tmp, [f"S1\t{copy_bam(tmp)}\trna\t60"])
+    (tmp / "c.yaml").write_text(f"samples: {path}\n" + text)
+    return ["check-samples", *([str(path)] if sheet_arg else []), "--config", str(tmp / "c.yaml")]
+
+
 CASES = [
     Case("sample_id_dot", lambda t: _rows(t, [f".\t{copy_bam(t)}\trna\t60"]), 1,
          ("line 2, column sample", "starting with a letter or digit")),
@@ -319,6 +326,12 @@ CASES = [
          ("INDETERMINATE", "duplicate rate 100% > 60%", "umi RX is declared but 0% of the reads carry a UMI")),
     Case("housekeeping_genes_not_in_the_annotation", _housekeeping_not_annotated, 0,
          ("INDETERMINATE", "none of the housekeeping genes (NOTAGENE1, NOTAGENE2) is in the annotation")),
+    Case("check_samples_config_names_its_sheet", lambda t: _check_with_config(t, "", sheet_arg=False), 0,
+         ("1 sample ready",)),
+    Case("check_samples_config_key_unknown", lambda t: _check_with_config(t, "qc:\n  min_depht: 3\n"), 1,
+         ("config section qc:", "'min_depht' was unexpected")),
+    Case("check_samples_config_names_a_missing_panel_of_normals", lambda t: _check_with_config(
+        t, f"panel_of_normals: {t / 'nope.tsv'}\n"), 1, ("panel_of_normals", "nope.tsv")),
     Case("call_on_a_cram_names_the_option", _call_on_cram, 1, ("is a CRAM", "--reference")),
 ]  # fmt: skip
 

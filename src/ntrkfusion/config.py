@@ -29,7 +29,7 @@ def config_problems(config: dict) -> list[str]:
     for err in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
         key = ".".join(map(str, err.path)) or "-"
         if err.validator == "additionalProperties":
-            problems.append(f"config: {err.message}")
+            problems.append(f"config{'' if key == '-' else ' section ' + key}: {err.message}")
         else:
             problems.append(f"config key {key}: {err.message}")
     return problems
