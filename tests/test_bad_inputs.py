@@ -255,6 +255,29 @@ def _check_with_config(tmp, text: str, sheet_arg=True):
     return ["check-samples", *([str(path)] if sheet_arg else []), "--config", str(tmp / "c.yaml")]
 
 
+
+def _reheadered(tmp, rename: Callable[[str], str]) -> list[str]:
+    """The ETV6::NTRK3 example with its @SQ names changed by ``samtools reheader`` (the reads'
+    SA tags keep the aligner's chr names), indexed."""
+    header = pysam.view("-H", str(EXAMPLE / "etv6_ntrk3.bam"))
+    lines = [line.replace(f"SN:{name}\t", f"SN:{rename(name)}\t") if line.startswith("@SQ") and
+             (name := line.split("SN:")[1].split("\t")[0]) else line for line in header.splitlines()]  # fmt: skip
+    (tmp / "h.sam").write_text("\n".join(lines) + "\n")
+    bam = tmp / "re.bam"
+    with open(bam, "wb") as out:
+        subprocess.run(["samtools", "reheader", str(tmp / "h.sam"), str(EXAMPLE / "etv6_ntrk3.bam")], stdout=out,
+                       check=True)  # fmt: skip
+    pysam.index(str(bam))
+    return ["run", str(bam), "--assay", "rna", "--tumour-content", "60", "--out", str(tmp / "o")]
+
+
+def _refseq_name(name: str) -> str:
+    from ntrkfusion.genome import REFSEQ_CHROMOSOMES
+
+    accession = {v: k for k, v in REFSEQ_CHROMOSOMES.items() if k != "NC_001807"}.get(name)
+    return f"{accession}.{1 if name == 'chrM' else 11}" if accession else name
+
+
 CASES = [
     Case("sample_id_dot", lambda t: _rows(t, [f".\t{copy_bam(t)}\trna\t60"]), 1,
          ("line 2, column sample", "starting with a letter or digit")),
@@ -332,6 +355,9 @@ CASES = [
          ("config section qc:", "'min_depht' was unexpected")),
     Case("check_samples_config_names_a_missing_panel_of_normals", lambda t: _check_with_config(
         t, f"panel_of_normals: {t / 'nope.tsv'}\n"), 1, ("panel_of_normals", "nope.tsv")),
+    Case("reheadered_to_bare_names_with_chr_sa_tags", lambda t: _reheadered(t, lambda n: n.removeprefix("chr")), 0,
+         ("POSITIVE", "ETV6", "NTRK3")),
+    Case("grch38_refseq_contig_names", lambda t: _reheadered(t, _refseq_name), 0, ("POSITIVE", "ETV6", "NTRK3")),
     Case("call_on_a_cram_names_the_option", _call_on_cram, 1, ("is a CRAM", "--reference")),
 ]  # fmt: skip
 

@@ -74,8 +74,14 @@ def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fus
         fragments[int(candidate)] = (len(kept), group["read_name"].nunique())
     evidence = evidence[evidence["read_name"].isin(names)]
     records = {}
+    contigs = ContigNames(tuple(bam.references))
     for chrom, start, end in _windows(evidence):
-        for read in bam.fetch(chrom, start, end):
+        # a position named from an SA tag keeps the aligner's name ('chr12' in a header renamed to
+        # '12' by samtools reheader): the contig-name rule finds the header's, or it is not in the file
+        named = chrom if chrom in contigs.bam_names else contigs.to_bam(canonical_contig(chrom))
+        if named is None:
+            continue
+        for read in bam.fetch(named, start, end):
             if read.query_name in names:
                 records[(read.reference_id, read.reference_start, read.query_name, read.flag)] = read
     header = bam.header.to_dict()
