@@ -278,6 +278,14 @@ def _refseq_name(name: str) -> str:
     return f"{accession}.{1 if name == 'chrM' else 11}" if accession else name
 
 
+
+def _corrupt_deep(tmp) -> Path:
+    bam = copy_bam(tmp, to="S1")
+    corrupt_ntrk3_block(bam, skip=1500)
+    Path(str(bam) + ".bai").touch()
+    return bam
+
+
 CASES = [
     Case("sample_id_dot", lambda t: _rows(t, [f".\t{copy_bam(t)}\trna\t60"]), 1,
          ("line 2, column sample", "starting with a letter or digit")),
@@ -308,11 +316,11 @@ CASES = [
     Case("queryname_sorted_without_index", lambda t: _bam_row(t, _queryname_no_index), 1,
          ("not coordinate-sorted (@HD SO:queryname)",)),
     Case("newer_index_of_another_bam", lambda t: _bam_row(t, _foreign_newer_index), 1,
-         ("cannot be read in the NTRK loci", "samtools index")),
+         ("cannot be read in the NTRK loci: the index etv6_ntrk3.bam.bai does not match this file", "samtools index")),
     Case("index_of_fewer_contigs", lambda t: _bam_row(t, _index_of_fewer_contigs), 1,
          ("was made for another file (3 reference sequences",)),
     Case("corrupt_block_in_an_ntrk_locus", lambda t: _bam_row(t, _corrupt_in_ntrk), 1,
-         ("cannot be read in the NTRK loci",)),
+         ("cannot be read in the NTRK loci: the BGZF block at byte offset", "cannot be decompressed")),
     Case("reference_missing", lambda t: _reference(t, "missing"), 1, ("reference", "file not found")),
     Case("reference_without_fai", lambda t: _reference(t, "no_index"), 1, ("no index (ref.fa.fai)", "samtools faidx")),
     Case("reference_of_another_genome", lambda t: _reference(t, "other_genome"), 1,
@@ -358,6 +366,9 @@ CASES = [
     Case("reheadered_to_bare_names_with_chr_sa_tags", lambda t: _reheadered(t, lambda n: n.removeprefix("chr")), 0,
          ("POSITIVE", "ETV6", "NTRK3")),
     Case("grch38_refseq_contig_names", lambda t: _reheadered(t, _refseq_name), 0, ("POSITIVE", "ETV6", "NTRK3")),
+    Case("corrupt_block_deep_in_a_locus_in_words", lambda t: ["run", str(_corrupt_deep(t)), "--assay", "rna",
+                                                               "--out", str(t / "o")], 1,
+         ("sample S1: S1.bam cannot be read: the BGZF block at byte offset", "cannot be decompressed")),
     Case("call_on_a_cram_names_the_option", _call_on_cram, 1, ("is a CRAM", "--reference")),
 ]  # fmt: skip
 
@@ -511,7 +522,9 @@ def test_a_corrupt_block_deep_in_a_locus_fails_its_job_with_one_line(project):
     Path(str(project / "P1.bam") + ".bai").touch()
     out = snakemake(project, "--keep-going")
     assert out.returncode != 0
-    assert "ntrkfusion: error: sample P1: a file could not be read" in out.stderr, out.stderr[-3000:]
+    assert "ntrkfusion: error: sample P1: P1.bam cannot be read: the BGZF block at byte offset" in out.stderr, \
+        out.stderr[-3000:]
+    assert "Closing failed" not in out.stderr
     assert "Traceback" not in out.stderr
     assert not (project / "results/P1/fusions.tsv").exists() and (project / "results/P2/qc.json").exists()
 
@@ -574,3 +587,35 @@ def test_warnings_that_change_a_result_reach_the_samples_table_the_cohort_report
     table = read_samples(tmp_path / "samples.parquet")
     assert f"warning: P-17: {said}" in end_of_run(table, tmp_path)
     assert "warning: read groups name the sample &#39;LIMS-4711&#39;" in cohort_report(table, tmp_path / "report.html")
+
+
+@pytest.mark.parametrize("fault", ["report_on_a_full_disk", "index_cut_short"])
+def test_a_full_disk_leaves_nothing_of_the_sample(tmp_path, monkeypatch, capsys, fault):
+    """ENOSPC while the report is written, or an index cut short without an error (as a full
+    disk can leave it): one line, and none of the sample's files (qc.json was written before)."""
+    import errno
+
+    import ntrkfusion.report.reads as reads
+    import ntrkfusion.stages.render as render
+
+    if fault == "report_on_a_full_disk":
+        def full(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "o/P1/report.html"))
+
+        monkeypatch.setattr(render, "sample_report", full)
+    else:
+        real = pysam.index
+
+        def cut_short(path, *args):
+            real(path, *args)
+            index = Path(f"{path}.bai")
+            index.write_bytes(index.read_bytes()[:20])
+
+        monkeypatch.setattr(reads.pysam, "index", cut_short)
+    code = main(["run", str(copy_bam(tmp_path, "etv6_ntrk3", "P1")), "--assay", "rna", "--tumour-content", "60",
+                 "--out", str(tmp_path / "o")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert ("no space left" if fault == "report_on_a_full_disk" else "was not written completely") in err, err
+    assert "nothing of this sample was kept" in err
+    assert sorted(p.name for p in (tmp_path / "o/P1").iterdir()) == []

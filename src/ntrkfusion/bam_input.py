@@ -189,8 +189,21 @@ def probe_open(fh: pysam.AlignmentFile, regions, bam: Path, index: Path, sample:
 
 
 def _unreadable(sample: str, bam: Path, index: Path, err: Exception) -> UserError:
-    return UserError(f"sample {sample}: {bam.name} cannot be read in the NTRK loci through {index.name} ({err}); "
-                     f"re-create the index with `samtools index {bam}`, or the file if that fails")
+    return UserError(f"sample {sample}: {bam.name} cannot be read in the NTRK loci: {why_unreadable(bam, index, err)}")
+
+
+def why_unreadable(bam: Path, index: Path, err: Exception) -> str:
+    """Why reading ``bam`` through ``index`` failed, in words, with what to do: a corrupt block
+    (found by decompressing every block), else an index that does not match the file; pysam's own
+    words ("Closing failed: Success") only as the last resort."""
+    if bam.suffix == ".bam" and bam.is_file():
+        offset = af.first_bad_block(bam)
+        if offset is not None:
+            return (f"the BGZF block at byte offset {offset:,} cannot be decompressed (the file is corrupt); "
+                    "copy it again from its source, or re-create it")  # fmt: skip
+        return (f"the index {index.name} does not match this file (every block of the file is sound: the index "
+                f"was made for another file); re-create it with `samtools index {bam}`")  # fmt: skip
+    return f"it cannot be read through {index.name} ({err}); re-create the index with `samtools index {bam}`"
 
 
 @lru_cache(maxsize=64)

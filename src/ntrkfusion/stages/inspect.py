@@ -15,7 +15,7 @@ from pathlib import Path
 import pysam
 
 from .. import alignment_file as af
-from ..bam_input import inspect_sample, inspect_samples, ntrk_loci, probe_open
+from ..bam_input import inspect_sample, inspect_samples, ntrk_loci, probe_open, why_unreadable
 from ..config import control_genes, interpretation_texts
 from ..errors import UserError
 from ..records import BamInfo
@@ -73,9 +73,18 @@ def opened(info: BamInfo, annotation: str, reference: str | None):
         handle = pysam.AlignmentFile(str(bam), index_filename=str(index), reference_filename=reference)
     except (OSError, ValueError) as err:
         raise UserError(f"sample {info.sample}: {bam.name} cannot be opened ({err})") from None
-    with handle:
+    try:
         probe_open(handle, ntrk_loci(annotation, tuple(handle.references)), bam, index, info.sample)
         yield handle
+    except OSError as err:
+        if err.errno not in (None, 0):  # the system's (a full disk, a permission): not the file's content
+            raise
+        raise UserError(f"sample {info.sample}: {bam.name} cannot be read: {why_unreadable(bam, index, err)}") from None
+    finally:
+        try:
+            handle.close()
+        except OSError:  # closing a file whose block failed fails too ("Closing failed: Success")
+            pass
 
 
 def declared_umis(bam: pysam.AlignmentFile, info: BamInfo, config: dict, annotation: str) -> tuple[dict, BamInfo]:
