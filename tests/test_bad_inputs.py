@@ -619,3 +619,13 @@ def test_a_full_disk_leaves_nothing_of_the_sample(tmp_path, monkeypatch, capsys,
     assert ("no space left" if fault == "report_on_a_full_disk" else "was not written completely") in err, err
     assert "nothing of this sample was kept" in err
     assert sorted(p.name for p in (tmp_path / "o/P1").iterdir()) == []
+
+
+@pytest.mark.workflow
+def test_a_yaml_syntax_error_in_the_config_is_one_line_naming_line_and_column(one_sample):
+    (one_sample / "config/config.yaml").write_text("samples: config/samples.tsv\nqc:\n  min_dna_depth: [1\n")
+    out = snakemake(one_sample, "-n")
+    assert out.returncode != 0
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert lines == ["ntrkfusion: error: config config/config.yaml line 4, column 1: not valid YAML "
+                     "(expected ',' or ']', but got '<stream end>')"], out.stderr  # fmt: skip
