@@ -44,11 +44,11 @@ def bed_problem(path: Path, assay: str) -> str | None:
     """Why ``path`` cannot be this sample's panel_bed, in one phrase; None when it can."""
     from .vocabulary import genomic
 
+    if not path.is_file():
+        return f"panel_bed not found: {path}"
     if not genomic(assay):
         return (f"panel_bed {path.name} is given for an {assay} sample, where it is not used (capture targets "
                 "are for assay dna or cfdna); remove it or correct the assay")  # fmt: skip
-    if not path.is_file():
-        return f"panel_bed not found: {path}"
     try:
         intervals = read_bed(path)
     except (BedError, OSError) as err:

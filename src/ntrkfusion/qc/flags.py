@@ -174,10 +174,10 @@ def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozen
                          _ratio(dv200, s.min_dv200)))  # fmt: skip
     fraction = m.get("housekeeping_expressed_fraction")
     if fraction is None:
-        missing = m.get("housekeeping_not_annotated") or []
-        named = f" ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''})" if missing else ""
+        missing = m.get("housekeeping_not_annotated") or []  # the control genes were looked for, none found
+        named = f" ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''})"
         out.append(Check("housekeeping_expressed_fraction", "housekeeping genes expressed", None, "none annotated",
-                         f"≥ {_pct(s.min_housekeeping_fraction)}", FAIL, "LOW_COVERAGE",
+                         f"≥ {_pct(s.min_housekeeping_fraction)}", FAIL if missing else NOT_MEASURABLE, "LOW_COVERAGE",
                          f"none of the housekeeping genes{named} is in the annotation: RNA coverage could not be "
                          "assessed (check housekeeping_genes)"))  # fmt: skip
     else:
