@@ -16,7 +16,7 @@ from ..records import BamInfo, SampleResult, write_sample_result
 from ..samplesheet import Sample
 from . import assess, call, inspect, render
 from ..errors import UserError
-from .layout import NAMES, SampleFiles
+from .layout import NAMES, SampleFiles, remove_results
 
 
 def analyse(sample: Sample, config: dict, files: SampleFiles, info: BamInfo | None = None,
@@ -41,12 +41,14 @@ def analyse(sample: Sample, config: dict, files: SampleFiles, info: BamInfo | No
 @contextmanager
 def all_or_nothing(sample: str, files: SampleFiles):
     """A sample's files are all written or none is left: a job that fails half-way (a full disk, a
-    file that becomes unreadable) removes those it had written, and a full disk says so."""
+    file that becomes unreadable) removes those it had written, and the cohort tables that still
+    hold the sample's earlier result; a full disk says so."""
     try:
         yield
     except BaseException as err:
         for name in NAMES:
             getattr(files, name).unlink(missing_ok=True)
+        remove_results((sample,), files.folder.parent)  # an earlier result of it, and the tables holding it
         if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
             raise UserError(f"sample {sample}: no space left on the device of {files.folder} "
                             f"({err.strerror}); nothing of this sample was kept: free space and run it again") from None
