@@ -3,167 +3,31 @@
 Each row builds its input from the bundled example BAMs (pysam, samtools) in a temporary
 folder and states the exact outcome: the exit code, the key words of the one-line message,
 no traceback.  The checks are the workflow's own (``ntrkfusion check-samples`` runs the same
-code before any job); what only the workflow does (re-runs, interruptions, file modes) is
-tested below the table.  A new bug becomes a new row.
+code before any job); the inputs are built in ``bad_inputs.py``; what only the workflow does
+(re-runs, interruptions, file modes, stale results, a full disk) is tested in
+``test_bad_inputs_workflow.py``.  A new bug becomes a new row.
 """
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pysam
 import pytest
 
 from ntrkfusion.cli import main
 
-from .helpers import EXAMPLE, snakemake
-
-HEADER = "sample\tbam\tassay\ttumour_content\n"
-
-
-def copy_bam(tmp: Path, name: str = "etv6_ntrk3", to: str | None = None) -> Path:
-    out = tmp / f"{to or name}.bam"
-    shutil.copy(EXAMPLE / f"{name}.bam", out)
-    shutil.copy(EXAMPLE / f"{name}.bam.bai", str(out) + ".bai")
-    return out
-
-
-def sheet(tmp: Path, rows: list[str], header: str = HEADER) -> Path:
-    path = tmp / "samples.tsv"
-    path.write_text(header + "".join(r + "\n" for r in rows))
-    return path
-
-
-def rewrite(src: Path, dst: Path, header_change: Callable[[dict], dict] | None = None, sam: bool = False) -> Path:
-    """A copy of ``src`` with an edited header (as BAM, or as SAM text when ``sam``)."""
-    with pysam.AlignmentFile(str(src)) as fh:
-        header = fh.header.to_dict()
-        if header_change:
-            header = header_change(header)
-        with pysam.AlignmentFile(str(dst), "w" if sam else "wb", header=header) as out:
-            for read in fh.fetch(until_eof=True):
-                out.write(pysam.AlignedSegment.from_dict(read.to_dict(), out.header))
-    return dst
-
-
-def corrupt_ntrk3_block(bam: Path, skip: int = 0) -> None:
-    """Flip bytes inside the compressed data of the BGZF block holding NTRK3's ``skip``-th read."""
-    with pysam.AlignmentFile(str(bam)) as fh:
-        for n, _ in enumerate(fh.fetch("chr15", 87859750, 88256739)):
-            if n == skip:
-                break
-        offset = fh.tell() >> 16  # the compressed offset of the block being read
-    data = bytearray(bam.read_bytes())
-    for i in range(offset + 40, offset + 80):
-        data[i] ^= 0xFF
-    bam.write_bytes(bytes(data))
-
-
-# -- the table ---------------------------------------------------------------------------------
-
-@dataclass
-class Case:
-    id: str
-    build: Callable[[Path], list[str]]  # makes the inputs in tmp, returns the command's arguments
-    exit: int
-    words: tuple[str, ...]  # key words of the message (stderr, or stdout when exit is 0)
-
-
-def _rows(tmp, rows, header=HEADER):
-    return ["check-samples", str(sheet(tmp, rows, header))]
-
-
-def _bam_row(tmp, make, name="S1"):
-    return _rows(tmp, [f"{name}\t{make(tmp)}\trna\t60"])
-
-
-def _truncated_no_index(tmp):
-    bam = copy_bam(tmp)
-    bam.write_bytes(bam.read_bytes()[:-100])
-    Path(str(bam) + ".bai").unlink()
-    return bam
-
-
-def _text_no_index(tmp):
-    (tmp / "t.bam").write_text("sample\tresult\nP1\tPOSITIVE\n")
-    return tmp / "t.bam"
-
-
-def _sam_named_bam(tmp, index=False):
-    out = rewrite(EXAMPLE / "negative_rna.bam", tmp / "s.sam", sam=True)
-    out.rename(tmp / "s.bam")
-    if index:
-        shutil.copy(EXAMPLE / "negative_rna.bam.bai", tmp / "s.bam.bai")
-    return tmp / "s.bam"
-
-
-def _queryname_no_index(tmp):
-    return rewrite(EXAMPLE / "negative_rna.bam", tmp / "q.bam", lambda h: {**h, "HD": {"VN": "1.6", "SO": "queryname"}})
-
-
-def _foreign_newer_index(tmp):
-    bam = copy_bam(tmp)
-    shutil.copy(EXAMPLE / "dna_tpm3_ntrk1_20.bam.bai", str(bam) + ".bai")  # same header, other file
-    return bam
-
-
-def _index_of_fewer_contigs(tmp):
-    bam = copy_bam(tmp)
-    small = rewrite(EXAMPLE / "negative_rna.bam", tmp / "small.bam",
-                    lambda h: {**h, "SQ": h["SQ"]})  # same contigs, re-indexed below with CSI of another layout
-    pysam.index(str(small))
-    fewer = tmp / "fewer.bam"
-    with pysam.AlignmentFile(str(small)) as fh, pysam.AlignmentFile(
-        str(fewer), "wb", header={"HD": {"VN": "1.6", "SO": "coordinate"}, "SQ": fh.header.to_dict()["SQ"][:3]}
-    ) as out:  # fmt: skip
-        for read in fh.fetch("chr1"):
-            out.write(pysam.AlignedSegment.from_dict(read.to_dict(), out.header))
-    pysam.index(str(fewer))
-    shutil.copy(str(fewer) + ".bai", str(bam) + ".bai")
-    return bam
-
-
-def _corrupt_in_ntrk(tmp):
-    bam = copy_bam(tmp)
-    corrupt_ntrk3_block(bam)
-    Path(str(bam) + ".bai").touch()
-    return bam
-
-
-def _two_samples_in_one_bam(tmp):
-    return rewrite(EXAMPLE / "negative_rna.bam", tmp / "two.bam",
-                   lambda h: {**h, "RG": [{"ID": "a", "SM": "P1"}, {"ID": "b", "SM": "P2"}]}) and _indexed(tmp / "two.bam")
-
-
-def _sm_differs(tmp):
-    return _indexed(rewrite(EXAMPLE / "negative_rna.bam", tmp / "sm.bam",
-                            lambda h: {**h, "RG": [{"ID": "a", "SM": "LIMS-4711"}]}))  # fmt: skip
-
-
-def _indexed(bam: Path) -> Path:
-    pysam.index(str(bam))
-    return bam
-
-
-def _reference(tmp, kind):
-    bam = copy_bam(tmp)
-    if kind == "missing":
-        ref = tmp / "nope.fa"
-    else:
-        ref = tmp / "ref.fa"
-        ref.write_text(">chr1\n" + "ACGT" * 25 + "\n")
-        if kind == "other_genome":
-            pysam.faidx(str(ref))
-        elif kind == "gzip":
-            ref = tmp / "ref.fa.gz"
-            with gzip.open(ref, "wt") as fh:
-                fh.write(">chr1\nACGT\n")
-    return ["check-samples", str(sheet(tmp, [f"S1\t{bam}\trna\t60"])), "--reference", str(ref)]
+from .bad_inputs import (
+    _all_duplicates_with_umi_declared, _bam_row, _bed_row, _bom_sheet, _call_on_cram, Case,
+    _check_with_config, _comma_sheet, copy_bam, _corrupt_deep, _corrupt_in_ntrk, DNA_POSITIVE,
+    _foreign_newer_index, _housekeeping_not_annotated, _index_of_fewer_contigs, _pon_of_the_positive,
+    _queryname_no_index, _reference, _refseq_name, _reheadered, _rows, _run_with_config, _sam_named_bam,
+    _sample_with_pon_of_itself, sheet, _sm_differs, _text_no_index, _truncated_no_index,
+    _two_samples_in_one_bam,
+)
+from .helpers import EXAMPLE
 
 
 CASES = [
@@ -196,11 +60,11 @@ CASES = [
     Case("queryname_sorted_without_index", lambda t: _bam_row(t, _queryname_no_index), 1,
          ("not coordinate-sorted (@HD SO:queryname)",)),
     Case("newer_index_of_another_bam", lambda t: _bam_row(t, _foreign_newer_index), 1,
-         ("cannot be read in the NTRK loci", "samtools index")),
+         ("cannot be read in the NTRK loci: the index etv6_ntrk3.bam.bai does not match this file", "samtools index")),
     Case("index_of_fewer_contigs", lambda t: _bam_row(t, _index_of_fewer_contigs), 1,
          ("was made for another file (3 reference sequences",)),
     Case("corrupt_block_in_an_ntrk_locus", lambda t: _bam_row(t, _corrupt_in_ntrk), 1,
-         ("cannot be read in the NTRK loci",)),
+         ("cannot be read in the NTRK loci: the BGZF block at byte offset", "cannot be decompressed")),
     Case("reference_missing", lambda t: _reference(t, "missing"), 1, ("reference", "file not found")),
     Case("reference_without_fai", lambda t: _reference(t, "no_index"), 1, ("no index (ref.fa.fai)", "samtools faidx")),
     Case("reference_of_another_genome", lambda t: _reference(t, "other_genome"), 1,
@@ -213,6 +77,43 @@ CASES = [
     Case("call_out_is_a_file", lambda t: ["call", str(copy_bam(t)), "--assay", "rna", "--out",
                                           str(Path(shutil.copy(EXAMPLE / "truth.tsv", t / "x.tsv")))], 1,
          ("--out", "is a file")),
+    Case("pon_holding_a_known_fusion_never_gives_negative", _sample_with_pon_of_itself, 0,
+         ("INDETERMINATE", "TPM3::NTRK1", "known_fusion_in_panel")),
+    Case("build_pon_refuses_a_normal_with_a_qualifying_fusion", lambda t: _pon_of_the_positive(t, force=False), 1,
+         ("normal N1 carries the qualifying fusion TPM3::NTRK1", "--force")),
+    Case("build_pon_force_keeps_it_with_a_warning", _pon_of_the_positive, 0,
+         ("warning: build-pon: normal N1 carries", "kept (--force)")),
+    *[Case(f"threshold_{key}_0_sets_the_check_off", lambda t, k=key, n=name, a=assay: _run_with_config(
+        t, f"qc:\n  {k}: 0\n", n, a), 0, (result,)) for key, name, assay, result in (
+        ("min_tumour_content", DNA_POSITIVE, "dna", "POSITIVE"), ("min_dna_depth", DNA_POSITIVE, "dna", "POSITIVE"),
+        ("min_housekeeping_fraction", "negative_rna", "rna", "NEGATIVE"),
+        ("max_duplicate_rate", "negative_rna", "rna", "NEGATIVE"))],
+    Case("sheet_with_a_utf8_byte_order_mark", _bom_sheet, 0, ("1 sample ready",)),
+    Case("comma_separated_sheet_gets_a_hint", _comma_sheet, 1, ("comma-separated", "tab-separated")),
+    Case("config_yaml_syntax_error_names_line_and_column", lambda t: _run_with_config(t, "qc:\n  min_dna_depth: [1\n"),
+         1, ("c.yaml line 3, column 1: not valid YAML",)),
+    Case("panel_bed_that_is_not_a_bed", lambda t: _bed_row(t, "not a bed\n"), 1,
+         ("sample S1: panel_bed panel.bed: not a BED file: line 1",)),
+    Case("panel_bed_that_is_empty", lambda t: _bed_row(t, "track name=x\n"), 1, ("panel_bed panel.bed: holds no interval",)),
+    Case("panel_bed_on_an_rna_row", lambda t: _bed_row(t, None, assay="rna"), 1,
+         ("sample S1: panel_bed panel.bed is given for an rna sample",)),
+    Case("declared_umis_absent_fall_back_to_positions", _all_duplicates_with_umi_declared, 0,
+         ("INDETERMINATE", "duplicate rate 100% > 60%", "umi RX is declared but 0% of the reads carry a UMI")),
+    Case("housekeeping_genes_not_in_the_annotation", _housekeeping_not_annotated, 0,
+         ("INDETERMINATE", "none of the housekeeping genes (NOTAGENE1, NOTAGENE2) is in the annotation")),
+    Case("check_samples_config_names_its_sheet", lambda t: _check_with_config(t, "", sheet_arg=False), 0,
+         ("1 sample ready",)),
+    Case("check_samples_config_key_unknown", lambda t: _check_with_config(t, "qc:\n  min_depht: 3\n"), 1,
+         ("config section qc:", "'min_depht' was unexpected")),
+    Case("check_samples_config_names_a_missing_panel_of_normals", lambda t: _check_with_config(
+        t, f"panel_of_normals: {t / 'nope.tsv'}\n"), 1, ("panel_of_normals", "nope.tsv")),
+    Case("reheadered_to_bare_names_with_chr_sa_tags", lambda t: _reheadered(t, lambda n: n.removeprefix("chr")), 0,
+         ("POSITIVE", "ETV6", "NTRK3")),
+    Case("grch38_refseq_contig_names", lambda t: _reheadered(t, _refseq_name), 0, ("POSITIVE", "ETV6", "NTRK3")),
+    Case("corrupt_block_deep_in_a_locus_in_words", lambda t: ["run", str(_corrupt_deep(t)), "--assay", "rna",
+                                                               "--out", str(t / "o")], 1,
+         ("sample S1: S1.bam cannot be read: the BGZF block at byte offset", "cannot be decompressed")),
+    Case("call_on_a_cram_names_the_option", _call_on_cram, 1, ("is a CRAM", "--reference")),
 ]  # fmt: skip
 
 
@@ -282,101 +183,3 @@ def test_call_on_a_bam_without_ntrk_reads_says_it_could_not_show_a_fusion(tmp_pa
     bam = bam_factory(reads=[Read("r", "chr2", 1_000_000)])
     assert main(["call", str(bam), "--assay", "rna", "--out", str(tmp_path / "o")]) == 0
     assert "could not have shown an NTRK fusion (not a negative)" in capsys.readouterr().out
-
-
-# -- what only the workflow does ---------------------------------------------------------------
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A working directory with two samples copied from the example."""
-    (tmp_path / "config").mkdir()
-    copy_bam(tmp_path, "etv6_ntrk3", "P1")
-    copy_bam(tmp_path, "negative_rna", "P2")
-    sheet(tmp_path / "config", ["P1\t../P1.bam\trna\t60", "P2\t../P2.bam\trna\t60"])
-    (tmp_path / "config/config.yaml").write_text("samples: config/samples.tsv\n")
-    return tmp_path
-
-
-@pytest.fixture
-def one_sample(tmp_path) -> Path:
-    """A working directory with one sample copied from the example."""
-    (tmp_path / "config").mkdir()
-    copy_bam(tmp_path, "etv6_ntrk3", "P1")
-    sheet(tmp_path / "config", ["P1\t../P1.bam\trna\t60"])
-    (tmp_path / "config/config.yaml").write_text("samples: config/samples.tsv\n")
-    return tmp_path
-
-
-def results(work: Path) -> dict[str, str]:
-    rows = (work / "results/samples.tsv").read_text().splitlines()[1:]
-    return {r.split("\t")[0]: r.split("\t")[2] for r in rows}
-
-
-@pytest.mark.workflow
-def test_replaced_bam_with_an_older_timestamp_is_rerun_and_a_threshold_edit_too(one_sample):
-    project = one_sample
-    assert snakemake(project).returncode == 0
-    assert results(project) == {"P1": "POSITIVE"}
-    for suffix in ("", ".bai"):  # cp -p: the old file's timestamps come along
-        subprocess.run(["cp", "-p", str(EXAMPLE / f"negative_rna.bam{suffix}"), str(project / f"P1.bam{suffix}")],
-                       check=True)  # fmt: skip
-    dry = snakemake(project, "-n")
-    assert "analyse_sample" in dry.stdout and "params" in dry.stdout, dry.stdout
-    assert snakemake(project).returncode == 0
-    assert results(project) == {"P1": "NEGATIVE"}
-    assert "Nothing to be done" in snakemake(project, "-n").stdout
-    (project / "config/config.yaml").write_text("samples: config/samples.tsv\nqc:\n  min_tumour_content: 70\n")
-    dry = snakemake(project, "-n")
-    assert "analyse_sample" in dry.stdout and "params" in dry.stdout  # the samples' jobs read the threshold
-    assert snakemake(project).returncode == 0
-    assert results(project) == {"P1": "INDETERMINATE"}  # 60 % < 70 %
-
-
-@pytest.mark.workflow
-def test_after_kill_9_the_same_command_goes_on(one_sample):
-    """A run killed mid-way leaves Snakemake's locks and incomplete markers; the README's own
-    command (no --unlock, no --rerun-incomplete) must finish the job."""
-    project = one_sample
-    import base64
-    import json
-    import socket
-
-    assert snakemake(project).returncode == 0
-    dead = subprocess.run(["true"])  # a finished process: its pid is dead
-    snake = project / ".snakemake"
-    (snake / "ntrkfusion-run.json").write_text(json.dumps({"host": socket.gethostname(), "pid": 2**22 + 7}))
-    (snake / "locks").mkdir(exist_ok=True)
-    (snake / "locks/0.output.lock").write_text(str(project / "results/P1/qc.json") + "\n")
-    qc = project / "results/P1/qc.json"
-    (snake / "incomplete").mkdir(exist_ok=True)
-    (snake / "incomplete" / base64.urlsafe_b64encode(b"results/P1/qc.json").decode()).touch()
-    qc.write_text("{")  # what an interrupted writer could have left (ours never do)
-    assert dead.returncode == 0
-    out = snakemake(project)
-    assert out.returncode == 0, out.stderr[-2000:]
-    assert json.loads(qc.read_text())["result"] == "POSITIVE"
-
-
-@pytest.mark.workflow
-def test_a_corrupt_block_deep_in_a_locus_fails_its_job_with_one_line(project):
-    """Deeper than the probe before the run reads: the job ends with one line, no traceback,
-    no output of that sample, and the other sample goes on (keep-going)."""
-    corrupt_ntrk3_block(project / "P1.bam", skip=1500)
-    Path(str(project / "P1.bam") + ".bai").touch()
-    out = snakemake(project, "--keep-going")
-    assert out.returncode != 0
-    assert "ntrkfusion: error: sample P1: a file could not be read" in out.stderr, out.stderr[-3000:]
-    assert "Traceback" not in out.stderr
-    assert not (project / "results/P1/fusions.tsv").exists() and (project / "results/P2/qc.json").exists()
-
-
-@pytest.mark.workflow
-def test_outputs_are_readable_as_the_umask_says(example_run):
-    """The shared example run is made under umask 022 (conftest.example_run)."""
-    import os
-    import stat
-
-    for name in ("samples.tsv", "report.html", "fusions.tsv", "samples.parquet", "etv6_ntrk3/qc.json",
-                 "etv6_ntrk3/report.html", "etv6_ntrk3/fusions.vcf.gz", "etv6_ntrk3/supporting_reads.bam"):  # fmt: skip
-        mode = stat.S_IMODE(os.stat(example_run / "results" / name).st_mode)
-        assert mode == 0o644, (name, oct(mode))

@@ -80,7 +80,7 @@ def test_cram_without_reference(tmp_path):
     cram = tmp_path / "s.cram"
     cram.write_bytes(b"CRAM")
     assert problem(sample(cram)) == (
-        "sample S1: s.cram is a CRAM; set `reference` in the config to its genome FASTA"
+        "sample S1: s.cram is a CRAM; give its genome FASTA (`reference` in the config; --reference on the command line)"
     )
 
 

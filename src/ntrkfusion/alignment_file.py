@@ -103,3 +103,29 @@ def fingerprint(path: Path) -> str:
             fh.seek(max(FINGERPRINT_BYTES, stat.st_size - FINGERPRINT_BYTES))
             digest.update(fh.read())
     return digest.hexdigest()[:32]
+
+
+def first_bad_block(path: Path) -> int | None:
+    """The byte offset of the first BGZF block of a BAM that cannot be decompressed (its deflate
+    data or its CRC32 is wrong, or its header is not a BGZF header: SAMv1 section 4.1), or None when
+    every block is sound.  Reads the whole file: only to explain a read that failed."""
+    with open(path, "rb") as fh:
+        offset = 0
+        while True:
+            head = fh.read(18)
+            if not head:
+                return None
+            if len(head) < 18 or head[:2] != GZIP_MAGIC or not head[3] & 4 or head[12:14] != b"BC":
+                return offset
+            size = struct.unpack("<H", head[16:18])[0] + 1  # BSIZE: the block's total size - 1
+            rest = fh.read(size - 18)
+            if len(rest) != size - 18:
+                return offset
+            try:
+                data = zlib.decompressobj(-15).decompress(rest[:-8])
+            except zlib.error:
+                return offset
+            crc, isize = struct.unpack("<II", rest[-8:])
+            if zlib.crc32(data) != crc or len(data) != isize:
+                return offset
+            offset += size

@@ -17,6 +17,7 @@ import pysam
 
 from . import alignment_file as af
 from .aligners import aligner, assay_warning, evidence_warning
+from .bed import bed_problem
 from .errors import UserError
 from .genome import BuildCall, resolve_build
 from .records import BamInfo
@@ -55,12 +56,13 @@ def inspect_sample(
         raise fail(f"alignment file not found: {bam}")
     kind = _format(bam, fail)
     if kind == "cram" and not reference:
-        raise fail(f"{bam.name} is a CRAM; set `reference` in the config to its genome FASTA")
+        raise fail(f"{bam.name} is a CRAM; give its genome FASTA (`reference` in the config; "
+                   "--reference on the command line)")
     if not af.is_complete(bam, kind):
         marker = "BGZF end-of-file block" if kind == "bam" else "CRAM end-of-file container"
         raise fail(f"{bam.name} is truncated (no {marker}); copy or re-create it")
-    if sample.panel_bed is not None and not sample.panel_bed.is_file():
-        raise fail(f"panel_bed not found: {sample.panel_bed}")
+    if sample.panel_bed is not None and bed_problem(sample.panel_bed, sample.assay):
+        raise fail(bed_problem(sample.panel_bed, sample.assay))
     header = _read_header(bam, reference, fail)
     sort_order = header.get("HD", {}).get("SO", "unknown")
     if sort_order in ("unsorted", "queryname"):
@@ -89,22 +91,32 @@ def inspect_sample(
     return BamInfo(
         sample=name, assay=sample.assay, bam=str(bam), index=str(index), build=call.build,
         chr_prefix=call.chr_prefix, build_evidence=call.evidence, sort_order=sort_order,
-        aligner=found.name, fingerprint={"alignments": af.fingerprint(bam), "index": af.fingerprint(index)},
+        aligner=found.name, fingerprint=_fingerprints(bam, index, sample.panel_bed),
         read_group_samples=groups, warnings=tuple(warnings),
     )  # fmt: skip
+
+
+def _fingerprints(bam: Path, index: Path, panel_bed: Path | None) -> dict:
+    """What a result depends on in the sheet's row, fingerprinted: the file, its index and the
+    panel's BED (a BED replaced by an older one re-runs the sample, as a BAM does)."""
+    out = {"alignments": af.fingerprint(bam), "index": af.fingerprint(index)}
+    if panel_bed is not None:
+        out["panel_bed"] = af.fingerprint(panel_bed)
+    return out
 
 
 def inspect_samples(samples: list[Sample], reference: str | None = None, **options) -> list[BamInfo]:
     """Inspect every sample; raise one UserError listing every failing sample (and the reference)."""
     ref = Reference.open(reference) if reference else None  # its own problems first, once
-    infos, problems = [], []
+    infos, problems, refused = [], [], []
     for sample in samples:
         try:
             infos.append(inspect_sample(sample, reference=reference, ref=ref, **options))
         except UserError as err:
             problems += err.problems
+            refused.append(sample.sample)
     if problems:
-        raise UserError(problems)
+        raise UserError(problems, samples=tuple(refused))
     return infos
 
 
@@ -177,8 +189,21 @@ def probe_open(fh: pysam.AlignmentFile, regions, bam: Path, index: Path, sample:
 
 
 def _unreadable(sample: str, bam: Path, index: Path, err: Exception) -> UserError:
-    return UserError(f"sample {sample}: {bam.name} cannot be read in the NTRK loci through {index.name} ({err}); "
-                     f"re-create the index with `samtools index {bam}`, or the file if that fails")
+    return UserError(f"sample {sample}: {bam.name} cannot be read in the NTRK loci: {why_unreadable(bam, index, err)}")
+
+
+def why_unreadable(bam: Path, index: Path, err: Exception) -> str:
+    """Why reading ``bam`` through ``index`` failed, in words, with what to do: a corrupt block
+    (found by decompressing every block), else an index that does not match the file; pysam's own
+    words ("Closing failed: Success") only as the last resort."""
+    if bam.suffix == ".bam" and bam.is_file():
+        offset = af.first_bad_block(bam)
+        if offset is not None:
+            return (f"the BGZF block at byte offset {offset:,} cannot be decompressed (the file is corrupt); "
+                    "copy it again from its source, or re-create it")  # fmt: skip
+        return (f"the index {index.name} does not match this file (every block of the file is sound: the index "
+                f"was made for another file); re-create it with `samtools index {bam}`")  # fmt: skip
+    return f"it cannot be read through {index.name} ({err}); re-create the index with `samtools index {bam}`"
 
 
 @lru_cache(maxsize=64)

@@ -42,9 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     check = sub.add_parser("check-samples", help="check a sample sheet and its BAMs as the workflow does; run nothing")
-    check.add_argument("samples", type=Path, help="the sample sheet (TSV: sample, bam, assay, ...)")
+    check.add_argument("samples", type=Path, nargs="?",
+                       help="the sample sheet (TSV: sample, bam, assay, ...); default: the config's `samples`")  # fmt: skip
+    check.add_argument("--config", type=Path,
+                       help="the workflow config to check first, with the files it names; its reference, genome_build "
+                            "and strict_identity are used (the options below override them)")  # fmt: skip
     check.add_argument("--reference", help=REFERENCE_HELP)
-    check.add_argument("--genome-build", default="auto", help=BUILD_HELP)
+    check.add_argument("--genome-build", help=BUILD_HELP)
     check.set_defaults(func=_check_samples)
 
     run = sub.add_parser("run", help="one sample from BAM to result (calls, QC, result, report), without Snakemake")
@@ -79,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     pon.add_argument("--config", type=Path, help=CONFIG_HELP)
     pon.add_argument("--min-samples", type=int, default=2,
                      help="keep what is seen in at least this many normals (default 2: recurrent)")  # fmt: skip
+    pon.add_argument("--force", action="store_true",
+                     help="keep a normal that carries a qualifying fusion (refused by default, naming it)")  # fmt: skip
     pon.add_argument("--reference", help=REFERENCE_HELP)
     pon.add_argument("--genome-build", default="auto", help=BUILD_HELP)
     pon.set_defaults(func=_build_pon)
@@ -107,13 +113,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _check_samples(args) -> int:
     from .bam_input import inspect_samples
+    from .config import load_config
     from .samplesheet import read_samples
+    from .stages.inspect import config_file_problems
 
-    samples = read_samples(args.samples)
-    custom = args.genome_build not in ("auto", "GRCh38", "GRCh37")
+    config = load_config(args.config)  # check 1: every key, then the files it names
+    if config_file_problems(config):
+        raise UserError(config_file_problems(config))
+    sheet = args.samples or (Path(config["samples"]) if args.config else None)
+    if sheet is None:
+        raise UserError("check-samples: give the sample sheet, or --config naming it (`samples`)")
+    build = args.genome_build or config["genome_build"]
+    samples = read_samples(sheet)
     try:
-        infos = inspect_samples(samples, reference=args.reference, genome_build=args.genome_build,
-                                custom_annotation=custom)  # fmt: skip
+        infos = inspect_samples(samples, reference=args.reference or config["reference"] or None, genome_build=build,
+                                custom_annotation=bool(config["annotation_gtf"]) or build not in ("auto", "GRCh38", "GRCh37"),
+                                strict_identity=config["strict_identity"])  # fmt: skip
     except UserError as err:
         for problem in err.problems:
             print(f"ntrkfusion: error: {problem}", file=sys.stderr)
@@ -160,6 +175,8 @@ def _run(args) -> int:
     print(f"{sample.sample}: {result.result}")
     for reason in result.reasons:
         print(f"  {reason}")
+    for warning in result.warnings:
+        print(f"  warning: {warning}")
     print(f"files: {files.folder}/ (qc.json, fusions.tsv, fusions.vcf.gz, report.html)")
     return 0
 
@@ -194,7 +211,8 @@ def _build_pon(args) -> int:
     config = {**config, "genome_build": args.genome_build, "reference": args.reference or config.get("reference")}
     samples = read_samples(args.samples)
     infos = check_samples(samples, config)
-    table = build_panel_of_normals(list(zip(samples, infos)), config, args.out, args.min_samples)
+    table = build_panel_of_normals(list(zip(samples, infos)), config, args.out, args.min_samples, force=args.force,
+                                   warn=lambda line: print(line, file=sys.stderr))  # fmt: skip
     print(f"{args.out}: {len(table)} sites seen in >= {args.min_samples} of {len(samples)} normals")
     return 0
 

@@ -29,7 +29,7 @@ def config_problems(config: dict) -> list[str]:
     for err in sorted(validator.iter_errors(config), key=lambda e: list(e.path)):
         key = ".".join(map(str, err.path)) or "-"
         if err.validator == "additionalProperties":
-            problems.append(f"config: {err.message}")
+            problems.append(f"config{'' if key == '-' else ' section ' + key}: {err.message}")
         else:
             problems.append(f"config key {key}: {err.message}")
     return problems
@@ -73,17 +73,38 @@ def load_config(path: str | Path | None) -> dict:
         return with_defaults({"samples": "-"})
     config: dict = {}
     if path is not None:
-        try:
-            config = yaml.safe_load(Path(path).read_text()) or {}
-        except (OSError, yaml.YAMLError) as err:
-            raise UserError(f"config {path}: cannot be read ({err})") from None
-        if not isinstance(config, dict):
-            raise UserError(f"config {path}: not a mapping of keys to values")
+        config = read_yaml(path)
     config = {"samples": "-", **config}
     problems = config_problems(config)
     if problems:
         raise UserError(problems)
     return with_defaults(config)
+
+
+def read_yaml(path: str | Path) -> dict:
+    """A config file's mapping; a syntax error is one line naming the file, line and column."""
+    try:
+        config = yaml.safe_load(Path(path).read_text()) or {}
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise UserError(f"config {path}{where}: not valid YAML ({err.problem or err.context})") from None
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as err:
+        raise UserError(f"config {path}: cannot be read ({err})") from None
+    if not isinstance(config, dict):
+        raise UserError(f"config {path}: not a mapping of keys to values")
+    return config
+
+
+def config_file_error(path: str | Path) -> str | None:
+    """'ntrkfusion: error: ...' when the config file exists and is not a YAML mapping; None otherwise."""
+    if not Path(path).is_file():
+        return None
+    try:
+        read_yaml(path)
+    except UserError as err:
+        return f"ntrkfusion: error: {err}"
+    return None
 
 
 def control_genes(path: str | Path | None) -> list[str]:

@@ -8,8 +8,9 @@ class UserError(Exception):
     and the problem, ready to be printed as is.
     """
 
-    def __init__(self, problems: str | list[str]):
+    def __init__(self, problems: str | list[str], samples: tuple[str, ...] = ()):
         if isinstance(problems, str):
             problems = [problems]
         self.problems = list(problems)
+        self.samples = tuple(samples)  # the samples refused, when the problems are of samples
         super().__init__("\n".join(self.problems))

@@ -38,8 +38,19 @@ BUNDLED_BUILDS = tuple(BUILD_LENGTHS)
 NTRK_CHROMOSOMES = ("chr1", "chr9", "chr15")
 
 
+# RefSeq accessions of the primary chromosomes (NCBI's GRCh38/GRCh37 FASTA: NC_000001.11 is chr1 of
+# GRCh38, NC_000001.10 of GRCh37; 23 is X, 24 is Y; the mitochondrion NC_012920, hg19's NC_001807):
+# the version is ignored here, the build being recognised from the lengths (issue 21).
+REFSEQ_CHROMOSOMES = {**{f"NC_{n:06d}": f"chr{n}" for n in range(1, 23)}, "NC_000023": "chrX", "NC_000024": "chrY",
+                      "NC_012920": "chrM", "NC_001807": "chrM"}  # fmt: skip
+
+
 def canonical_contig(name: str) -> str:
-    """``1`` -> ``chr1``, ``MT`` -> ``chrM``; other names keep their form with a chr prefix."""
+    """``1`` -> ``chr1``, ``MT`` -> ``chrM``, ``NC_000001.11`` -> ``chr1``; other names keep their
+    form with a chr prefix."""
+    accession = name.partition(".")[0]
+    if accession in REFSEQ_CHROMOSOMES:
+        return REFSEQ_CHROMOSOMES[accession]
     bare = name[3:] if name.lower().startswith("chr") else name
     if bare in ("M", "MT"):
         return "chrM"

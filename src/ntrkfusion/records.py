@@ -280,7 +280,7 @@ def read_sample_result(path: str | Path) -> SampleResult:
 UNTESTED = pa.struct([("gene", pa.string()), ("intron", pa.int32())])
 SAMPLE_SCHEMA = pa.schema(
     [("sample", pa.string()), ("assay", pa.string()), ("result", pa.string()), ("reasons", pa.list_(pa.string())),
-     ("qc_flags", pa.list_(pa.string())), ("best_fusion", pa.string()), ("best_fusion_name", pa.string()),
+     ("qc_flags", pa.list_(pa.string())), ("warnings", pa.list_(pa.string())), ("best_fusion", pa.string()), ("best_fusion_name", pa.string()),
      ("best_fusion_fragments", pa.int32()), ("tumour_content", pa.float64()), ("dv200", pa.float64()),
      ("build", pa.string()), ("ntrk_reads", pa.int64()), ("mapped_reads", pa.int64()),
      ("housekeeping_expressed", pa.string()), ("median_fragment_length", pa.float64()),
@@ -293,7 +293,7 @@ SAMPLE_SCHEMA = pa.schema(
      ("untested_regions", pa.list_(UNTESTED))]
 )  # fmt: skip
 # The TSV's joins of the list columns (the Parquet keeps lists); no reason holds " | ".
-TSV_JOIN = {"reasons": " | ", "qc_flags": ";", "untested_regions": ";"}
+TSV_JOIN = {"reasons": " | ", "qc_flags": ";", "warnings": " | ", "untested_regions": ";"}
 FLOAT_DIGITS = 4  # decimals of a fraction or depth in a TSV: enough for any threshold, never 16 digits
 
 

@@ -87,6 +87,9 @@ def read_samples(path: str | Path) -> list[Sample]:
         raise UserError(f"sample sheet {path}: empty (no header line)")
     (_, header), body = rows[0], rows[1:]
     columns = [c.strip() for c in header]
+    if len(columns) == 1 and len(columns[0].split(",")) > 1:
+        raise UserError(f"sample sheet {path.name}: the header is comma-separated ({columns[0][:60]!r}); the sheet must "
+                        "be tab-separated (in a spreadsheet: save as 'Text (Tab delimited)')")  # fmt: skip
     problems = _check_columns(path, columns)
     if problems:
         raise UserError(problems)
@@ -137,7 +140,7 @@ def sample_from_fields(fields: dict, base: Path) -> Sample:
 def _lines(path: Path) -> list[tuple[int, list[str]]]:
     """(file line number, cells) of the lines that are not comments or blank."""
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8-sig")  # a spreadsheet's "CSV UTF-8" starts with a byte-order mark
     except UnicodeDecodeError as err:
         raise UserError(f"sample sheet {path}: not a readable tab-separated text file ({err.reason})") from None
     out = []

@@ -69,6 +69,9 @@ class CandidateClass(StrEnum):
     SUBTHRESHOLD = "subthreshold"  # only support filters, and it looks like a real NTRK junction
     UNCERTAIN_REARRANGEMENT = "uncertain_rearrangement"  # a real NTRK junction that is not a qualifying fusion
     AMBIGUOUS_MAPPING = "ambiguous_mapping"  # enough fragments, but only ambiguous placements
+    # would qualify, with a known partner, but the lab's panel of normals holds it: a panel made
+    # from a "normal" that carried the fusion must never turn it into a clean NEGATIVE (issue 21)
+    KNOWN_FUSION_IN_PANEL = "known_fusion_in_panel"
     WEAK = "weak"  # too little, and not junction-like: no bearing on the result
     ARTEFACT = "artefact"  # a known artefact: no bearing on the result
 

@@ -20,6 +20,12 @@ rule build_annotation:
         runtime=30,
     params:
         out_dir=lambda wildcards, output: Path(output.tables[0]).parent,
+        # a GTF replaced by an older one (cp -p) re-builds the tables, as a replaced BAM re-runs
+        fingerprint=(
+            file_fingerprint(config["annotation_gtf"])
+            if config["annotation_gtf"]
+            else ""
+        ),
     script:
         "../../scripts/build_annotation.py"
 
@@ -41,5 +47,6 @@ rule exon_boundaries:
         runtime=30,
     params:
         annotation=lambda wildcards: annotation_dir(wildcards.build),
+        fingerprint=file_fingerprint(config["reference"]) if config["reference"] else "",
     script:
         "../../scripts/exon_boundaries.py"

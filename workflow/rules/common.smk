@@ -16,12 +16,12 @@ from ntrkfusion.annotation.custom import check as check_annotation_gtf
 from ntrkfusion.config import config_problems
 from ntrkfusion.errors import UserError
 from ntrkfusion.paths import bundled_annotation_dir
-from ntrkfusion.provenance import config_digest, settings_digest
+from ntrkfusion.provenance import config_digest, file_fingerprint, settings_digest
 from ntrkfusion.runs import prepare_rerun
 from ntrkfusion.samplesheet import read_samples, sample_id_rule
 from ntrkfusion.stages.cohort import summary
 from ntrkfusion.stages.inspect import check_samples, config_file_problems
-from ntrkfusion.stages.layout import SampleFiles, pattern
+from ntrkfusion.stages.layout import SampleFiles, pattern, remove_results
 from ntrkfusion.vocabulary import RNA
 
 
@@ -47,7 +47,13 @@ def _load_checked_samples():
             samples, config
         )  # each sample's job reads its loci through the index
     except UserError as err:
-        _stop(err.problems)
+        # a refused sample's earlier result (and the cohort tables holding it) must not stand
+        removed = remove_results(err.samples)
+        note = [
+            f"the earlier results of {', '.join(err.samples)} were removed ({', '.join(removed)}): "
+            "they were computed from inputs that are now refused"
+        ]
+        _stop(err.problems + (note if removed else []))
     return {s.sample: s for s in samples}, {i.sample: i for i in infos}
 
 

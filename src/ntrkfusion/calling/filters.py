@@ -87,7 +87,8 @@ FILTERS = {f.name: f for f in (LOW_SUPPORT, NO_SPLIT_READ, NOT_AT_EXON_BOUNDARY,
                                MID_EXON_JOIN, IN_PANEL_OF_NORMALS, NTRK_NOT_3PRIME, KINASE_DOMAIN_LOST, OUT_OF_FRAME)}  # fmt: skip
 
 
-CONCERNS = (CandidateClass.SUBTHRESHOLD, CandidateClass.UNCERTAIN_REARRANGEMENT, CandidateClass.AMBIGUOUS_MAPPING)
+CONCERNS = (CandidateClass.SUBTHRESHOLD, CandidateClass.UNCERTAIN_REARRANGEMENT, CandidateClass.AMBIGUOUS_MAPPING,
+            CandidateClass.KNOWN_FUSION_IN_PANEL)
 BEARING = (CandidateClass.QUALIFYING, *CONCERNS)  # the classes with a bearing on the sample result
 
 
@@ -223,6 +224,8 @@ def classify(row: dict, found: list[Filter], junction_like: bool, s: FilterSetti
     kinds = {f.kind for f in found}
     if not found:
         return CandidateClass.QUALIFYING
+    if found == [IN_PANEL_OF_NORMALS] and row["known_partner"]:
+        return CandidateClass.KNOWN_FUSION_IN_PANEL  # a qualifying known fusion: a panel never silences it
     if Kind.ARTEFACT in kinds:
         return CandidateClass.ARTEFACT
     enough = row["supporting_fragments"] >= s.min_fragments

@@ -53,6 +53,24 @@ def umi_reader(config: dict) -> UmiReader:
                      umi.get("read_name_pattern", default("umi", "read_name_pattern")))  # fmt: skip
 
 
+UMI_SAMPLE_READS = 2000  # primary mapped reads looked at for the declared UMI
+
+
+def umi_fraction(bam, reader: UmiReader, regions=(), limit: int = UMI_SAMPLE_READS) -> float | None:
+    """The share of the first ``limit`` primary mapped reads (of ``regions``, contig/start/end, else
+    of the file) that carry the UMI where ``reader`` looks for it; None when no read was seen."""
+    seen = carrying = 0
+    reads = (r for region in regions for r in bam.fetch(*region)) if regions else bam.fetch(until_eof=True)
+    for read in reads:
+        if read.is_unmapped or read.is_secondary or read.is_supplementary:
+            continue
+        seen += 1
+        carrying += bool(reader(read))
+        if seen >= limit:
+            break
+    return carrying / seen if seen else None
+
+
 @dataclass
 class _Fragment:
     kinds: set

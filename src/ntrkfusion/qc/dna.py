@@ -22,22 +22,11 @@ import pysam
 
 from ..vocabulary import NTRK_GENES
 from ..annotation import Annotation
-from ..genome import ContigNames, canonical_contig
+from ..bed import read_bed
+from ..genome import ContigNames
 from .coverage import Coverage, UniqueReads
 from .detectability import poisson_at_least
 
-
-
-def read_bed(path: Path | None) -> list[tuple[str, int, int]]:
-    if path is None:
-        return []
-    out = []
-    for line in Path(path).read_text().splitlines():
-        if not line.strip() or line.startswith(("#", "track", "browser")):
-            continue
-        chrom, start, end = line.split("\t")[:3]
-        out.append((canonical_contig(chrom), int(start), int(end)))
-    return out
 
 
 EXON_BAIT_MARGIN = 100  # bases by which panels pad exon targets (Illumina, Agilent designs: 0-100)

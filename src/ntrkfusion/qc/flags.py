@@ -9,7 +9,7 @@ Defaults (config ``qc``) and their sources, qc_reference.md sections 1 and 5:
 - LOW_COVERAGE: DNA median unique exon depth < 250x or a baited NTRK intron < 250x (F1CDx QC);
   cfDNA the same in unique molecules < 1300x (TSO500 ctDNA: fusions need 1300x);
   RNA fewer than 70 % of the housekeeping genes with >= min_gene_reads reads (proxy QC, >= 11/15,
-  J Mol Diagn 2023).
+  J Mol Diagn 2023); none of them in the annotation is LOW_COVERAGE too (not assessed is never a pass).
 - LOW_LIBRARY_COMPLEXITY: duplicate rate above max_duplicate_rate (pipeline default); not for cfDNA
   nor any library with UMIs (anchored PCR), whose families are copies by design (unique molecules
   are what LOW_COVERAGE and the support thresholds judge).
@@ -18,6 +18,9 @@ Defaults (config ``qc``) and their sources, qc_reference.md sections 1 and 5:
   ambiguously (MAPQ < calling.min_mapq): a fusion there would be filtered low_mapq, so a no-call
   cannot be trusted (pipeline default 50 %; e.g. a BAM realigned by an aligner that caps MAPQ).
 - UNTESTED_REGIONS: DNA: NTRK introns the panel does not bait.
+
+A threshold of 0 sets its check off: a minimum of 0 passes every value, a maximum of 0 leaves the
+metric reported only (issue 21: 0 was accepted by the schema and divided by).
 """
 
 from __future__ import annotations
@@ -93,6 +96,16 @@ def _num(x: float | None, unit: str = "", digits: int = 0) -> str:
     return NOT_MEASURABLE if x is None else f"{x:.{digits}f}{unit}"
 
 
+def _ratio(value: float | None, threshold: float) -> float | None:
+    """value / threshold, for the plot against thresholds; none for a check set off (0)."""
+    return None if value is None or not threshold else value / threshold
+
+
+def _at_most(value: float, threshold: float) -> str:
+    """A maximum of 0 sets its check off (``CHECK_OFF``), as a minimum of 0 passes everything."""
+    return REPORTED if not threshold else (FAIL if value > threshold else PASS)
+
+
 def _of(shown: str, n: int | None, what: str) -> str:
     """A value with the number of observations behind it: '139 bp (7 fragments)'."""
     return shown if n is None else f"{shown} ({n:,} {what}{'' if n == 1 else 's'})"
@@ -115,16 +128,16 @@ def checks(assay: str, metrics: dict, tumour_content: float | None, dv200: float
     low = metrics.get("ntrk_low_mapq_fraction")
     if low is not None:
         out.append(Check("ntrk_low_mapq_fraction", "NTRK reads mapped ambiguously", low, _pct(low),
-                         f"≤ {_pct(s.max_low_mapq_fraction)}", FAIL if low > s.max_low_mapq_fraction else PASS,
+                         f"≤ {_pct(s.max_low_mapq_fraction)}", _at_most(low, s.max_low_mapq_fraction),
                          "LOW_MAPPING_QUALITY", f"{low:.0%} of the reads in the NTRK loci map ambiguously "
-                         f"(> {s.max_low_mapq_fraction:.0%})", low / s.max_low_mapq_fraction, upper=True))  # fmt: skip
+                         f"(> {s.max_low_mapq_fraction:.0%})", _ratio(low, s.max_low_mapq_fraction), upper=True))  # fmt: skip
     dup = metrics.get("duplicate_rate")
     if dup is not None and (umis or assay == CFDNA):  # UMI families are copies by design
         out.append(Check("duplicate_rate", "duplicate rate (UMI families)", dup, _pct(dup, 1)))
     elif dup is not None:
         out.append(Check("duplicate_rate", "duplicate rate", dup, _pct(dup, 1), f"≤ {_pct(s.max_duplicate_rate)}",
-                         FAIL if dup > s.max_duplicate_rate else PASS, "LOW_LIBRARY_COMPLEXITY",
-                         f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}", dup / s.max_duplicate_rate,
+                         _at_most(dup, s.max_duplicate_rate), "LOW_LIBRARY_COMPLEXITY",
+                         f"duplicate rate {dup:.0%} > {s.max_duplicate_rate:.0%}", _ratio(dup, s.max_duplicate_rate),
                          upper=True))  # fmt: skip
     if assay == RNA:
         return out + _rna_checks(metrics, dv200, s, fused_genes) + _integrity_checks(metrics, s, umis) + \
@@ -140,7 +153,7 @@ def _tumour_content(assay: str, tc: float | None, s: QCSettings) -> Check:
         return Check("tumour_content", "tumour fraction", tc, f"{tc:g}%", "judged by detectability")
     return Check("tumour_content", "tumour content", tc, f"{tc:g}%", f"≥ {s.min_tumour_content:g}%",
                  FAIL if tc < s.min_tumour_content else PASS, "LOW_TUMOUR_CONTENT",
-                 f"tumour content {tc:g}% < {s.min_tumour_content:g}%", tc / s.min_tumour_content)  # fmt: skip
+                 f"tumour content {tc:g}% < {s.min_tumour_content:g}%", _ratio(tc, s.min_tumour_content))  # fmt: skip
 
 
 def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozenset[str]) -> list[Check]:
@@ -150,27 +163,30 @@ def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozen
     out = [Check("median_fragment_length", "median fragment length", frag if measured else None,
                  _of(_num(frag, " bp"), n, "fragment"), f"≥ {s.min_fragment_length:.0f} bp (from ≥ {s.min_observations})",
                  status, "DEGRADED_RNA", f"median fragment length {_num(frag, ' bp')} < {s.min_fragment_length:.0f} bp",
-                 frag / s.min_fragment_length if measured else None)]  # fmt: skip
+                 _ratio(frag, s.min_fragment_length) if measured else None)]  # fmt: skip
     if dv200 is None:
         out.append(Check("dv200", "DV200", None, NOT_GIVEN, f"≥ {s.min_dv200:g}%", REPORTED))
     elif dv200 < s.min_dv200:
         out.append(Check("dv200", "DV200", dv200, f"{dv200:g}%", f"≥ {s.min_dv200:g}%", FAIL, "DEGRADED_RNA",
-                         f"DV200 {dv200:g}% < {s.min_dv200:g}%", dv200 / s.min_dv200))  # fmt: skip
+                         f"DV200 {dv200:g}% < {s.min_dv200:g}%", _ratio(dv200, s.min_dv200)))  # fmt: skip
     else:
         out.append(Check("dv200", "DV200", dv200, f"{dv200:g}%", f"≥ {s.min_dv200:g}% (warn < {s.warn_dv200:g}%)",
                          WARN if dv200 < s.warn_dv200 else PASS, "WARN", f"DV200 {dv200:g}% below {s.warn_dv200:g}%",
-                         dv200 / s.min_dv200))  # fmt: skip
+                         _ratio(dv200, s.min_dv200)))  # fmt: skip
     fraction = m.get("housekeeping_expressed_fraction")
     if fraction is None:
+        missing = m.get("housekeeping_not_annotated") or []  # the control genes were looked for, none found
+        named = f" ({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''})"
         out.append(Check("housekeeping_expressed_fraction", "housekeeping genes expressed", None, "none annotated",
-                         f"≥ {_pct(s.min_housekeeping_fraction)}", WARN, "WARN",
-                         "no housekeeping gene in the annotation: RNA coverage not assessed"))  # fmt: skip
+                         f"≥ {_pct(s.min_housekeeping_fraction)}", FAIL if missing else NOT_MEASURABLE, "LOW_COVERAGE",
+                         f"none of the housekeeping genes{named} is in the annotation: RNA coverage could not be "
+                         "assessed (check housekeeping_genes)"))  # fmt: skip
     else:
         out.append(Check("housekeeping_expressed_fraction", "housekeeping genes expressed", fraction,
                          f"{m.get('housekeeping_expressed')} ({_pct(fraction)})", f"≥ {_pct(s.min_housekeeping_fraction)}",
                          FAIL if fraction < s.min_housekeeping_fraction else PASS, "LOW_COVERAGE",
                          f"housekeeping genes expressed {m.get('housekeeping_expressed')}",
-                         fraction / s.min_housekeeping_fraction))  # fmt: skip
+                         _ratio(fraction, s.min_housekeeping_fraction)))  # fmt: skip
     for gene in NTRK_GENES:
         ratio = m.get(f"{gene}_3to5_ratio")
         if ratio is None:
@@ -200,7 +216,7 @@ def _integrity_checks(m: dict, s: QCSettings, umis: bool) -> list[Check]:
             out.append(Check(metric, label, None, shown, f"≥ {least:g}", NOT_MEASURABLE))
         else:
             out.append(Check(metric, label, value, shown, f"≥ {least:g}", FAIL if value < least else PASS,
-                             "DEGRADED_RNA", f"{label} {shown} < {least:g}", value / least if least else None))  # fmt: skip
+                             "DEGRADED_RNA", f"{label} {shown} < {least:g}", _ratio(value, least)))  # fmt: skip
     out.append(Check("junction_yield", "reads across each control-gene junction", jy, _num(jy, "", 1)))
     return out
 
@@ -218,7 +234,7 @@ def _detectability_checks(m: dict, s: QCSettings, found: bool) -> list[Check]:
     for gene, p in by_gene.items():
         genes = _and([g for g, q in by_gene.items() if q == p])
         failing = p is None or p < s.min_detectability
-        status = REPORTED if found else FAIL if failing else PASS
+        status = REPORTED if found or not s.min_detectability else FAIL if failing else PASS  # 0: off
         if p is None:
             why = m.get("detectability_missing") or "it cannot be computed"
             reason = f"detectability for {genes} not measurable: {why}"
@@ -229,7 +245,7 @@ def _detectability_checks(m: dict, s: QCSettings, found: bool) -> list[Check]:
             reason = f"detectability for {genes} {_below(p, s.min_detectability)}"
         out.append(Check(f"detectability.{gene}", f"detectability {gene}", p, NOT_MEASURABLE if p is None else _pct(p, 1),
                          f"≥ {_pct(s.min_detectability)}", status, limited, reason if status == FAIL else None,
-                         None if p is None or not s.min_detectability else p / s.min_detectability))  # fmt: skip
+                         None if p is None else _ratio(p, s.min_detectability)))  # fmt: skip
     return out
 
 
@@ -248,11 +264,11 @@ def _dna_checks(m: dict, s: QCSettings, min_depth: float, found: bool) -> list[C
     out = [Check("median_exon_depth", "median NTRK exon depth (unique)", depth, _num(depth, "×"), f"≥ {min_depth:.0f}×",
                  FAIL if depth is not None and depth < min_depth else PASS, "LOW_COVERAGE",
                  f"median NTRK exon depth {_num(depth, 'x')} < {min_depth:.0f}x",
-                 None if depth is None else depth / min_depth)]  # fmt: skip
+                 _ratio(depth, min_depth))]  # fmt: skip
     if low is not None:
         out.append(Check("min_baited_intron_depth", "lowest baited NTRK intron depth", low, _num(low, "×"),
                          f"≥ {min_depth:.0f}×", FAIL if low < min_depth else PASS, "LOW_COVERAGE",
-                         f"lowest baited NTRK intron depth {low:.0f}x < {min_depth:.0f}x", low / min_depth))  # fmt: skip
+                         f"lowest baited NTRK intron depth {low:.0f}x < {min_depth:.0f}x", _ratio(low, min_depth)))  # fmt: skip
     insert, n = m.get("median_insert_size"), m.get("insert_sizes_measured")
     shown = _of(_num(insert, " bp"), n, "pair")
     out.append(Check("median_insert_size", "median insert size", insert, shown,

@@ -55,6 +55,9 @@ def _concern(row) -> str:
     support = count(row.supporting_fragments, "fragment")
     if row.classification == CandidateClass.SUBTHRESHOLD:
         return f"sub-threshold evidence for {row.fusion} ({support}, {rule_words(row.support_rule, row.required_fragments)}; {why})"
+    if row.classification == CandidateClass.KNOWN_FUSION_IN_PANEL:
+        return (f"known fusion {row.fusion} ({support}) passes every filter but is in the panel of normals: "
+                "check the panel's normals for this fusion (known_fusion_in_panel)")
     if row.classification == CandidateClass.AMBIGUOUS_MAPPING:
         return f"{row.fusion} supported only by ambiguously mapped reads ({support}, median MAPQ {row.median_mapq})"
     return f"NTRK rearrangement that is not a qualifying fusion: {row.fusion} ({support}; {why})"

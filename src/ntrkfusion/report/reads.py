@@ -74,8 +74,14 @@ def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fus
         fragments[int(candidate)] = (len(kept), group["read_name"].nunique())
     evidence = evidence[evidence["read_name"].isin(names)]
     records = {}
+    contigs = ContigNames(tuple(bam.references))
     for chrom, start, end in _windows(evidence):
-        for read in bam.fetch(chrom, start, end):
+        # a position named from an SA tag keeps the aligner's name ('chr12' in a header renamed to
+        # '12' by samtools reheader): the contig-name rule finds the header's, or it is not in the file
+        named = chrom if chrom in contigs.bam_names else contigs.to_bam(canonical_contig(chrom))
+        if named is None:
+            continue
+        for read in bam.fetch(named, start, end):
             if read.query_name in names:
                 records[(read.reference_id, read.reference_start, read.query_name, read.flag)] = read
     header = bam.header.to_dict()
@@ -89,10 +95,22 @@ def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fus
             for key in sorted(records):
                 sink.write(records[key])
         pysam.index(str(tmp))
+        _check_index(tmp)
         data = Path(tmp).read_bytes()  # kept for the report's view: the file is not read back
     spans = [(r.reference_name, r.reference_start, r.reference_end or r.reference_start + 1)
              for _, r in sorted(records.items())]  # fmt: skip
     return SupportingReads(data, tuple(bam.references), spans, fragments)
+
+
+def _check_index(bam: Path) -> None:
+    """An index written on a full disk can be cut short without an error: read it back."""
+    import errno
+
+    try:
+        with pysam.AlignmentFile(str(bam), index_filename=f"{bam}.bai") as fh:
+            fh.check_index()
+    except (OSError, ValueError) as err:
+        raise OSError(errno.EIO, f"the index of {bam.name} was not written completely ({err})", f"{bam}.bai") from None
 
 
 def kept_fragments(evidence: pd.DataFrame) -> list[str]:

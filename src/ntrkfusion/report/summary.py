@@ -17,6 +17,8 @@ def end_of_run(samples: pd.DataFrame, results: Path) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["", "ntrkfusion results:"]
     lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
+    for r in samples.itertuples():  # what changes a result's meaning is said where it is read
+        lines += [f"  warning: {r.sample}: {w}" for w in (getattr(r, "warnings", None) or [])]
     counts = samples["result"].value_counts()
     lines.append("  " + ", ".join(f"{counts[k]} {k}" for k in RESULTS_ORDER if k in counts))
     lines.append(f"reports: {results / 'report.html'} (cohort), {results}/<sample>/report.html; tables: "

@@ -15,7 +15,7 @@ from pathlib import Path
 import pysam
 
 from .. import alignment_file as af
-from ..bam_input import inspect_sample, inspect_samples, ntrk_loci, probe_open
+from ..bam_input import inspect_sample, inspect_samples, ntrk_loci, probe_open, why_unreadable
 from ..config import control_genes, interpretation_texts
 from ..errors import UserError
 from ..records import BamInfo
@@ -73,9 +73,42 @@ def opened(info: BamInfo, annotation: str, reference: str | None):
         handle = pysam.AlignmentFile(str(bam), index_filename=str(index), reference_filename=reference)
     except (OSError, ValueError) as err:
         raise UserError(f"sample {info.sample}: {bam.name} cannot be opened ({err})") from None
-    with handle:
+    try:
         probe_open(handle, ntrk_loci(annotation, tuple(handle.references)), bam, index, info.sample)
         yield handle
+    except OSError as err:
+        if err.errno not in (None, 0):  # the system's (a full disk, a permission): not the file's content
+            raise
+        raise UserError(f"sample {info.sample}: {bam.name} cannot be read: {why_unreadable(bam, index, err)}") from None
+    finally:
+        try:
+            handle.close()
+        except OSError:  # closing a file whose block failed fails too ("Closing failed: Success")
+            pass
+
+
+def declared_umis(bam: pysam.AlignmentFile, info: BamInfo, config: dict, annotation: str) -> tuple[dict, BamInfo]:
+    """The sample's config and info once its declared UMIs are looked for in its reads: with too
+    few reads carrying them (``qc.min_umi_fraction``), the UMIs are set off (duplicates by
+    position, as without UMIs) and a warning says so.  ``config``: the sample's."""
+    from dataclasses import replace
+
+    from ..calling.molecules import umi_fraction, umi_reader
+    from ..config import with_defaults
+    from ..vocabulary import UmiSource
+
+    reader, least = umi_reader(config), with_defaults(config)["qc"]["min_umi_fraction"]
+    if reader.source == UmiSource.NONE or not least:
+        return config, info
+    regions = [(r.contig, r.start, r.end) for r in ntrk_loci(annotation, tuple(bam.references))]
+    share = umi_fraction(bam, reader, regions)
+    if share is None or share >= least:
+        return config, info
+    where = "the RX tag" if reader.source == UmiSource.RX else "the read names"
+    warning = (f"umi {reader.source} is declared but {share:.0%} of the reads carry a UMI in {where} "
+               f"(< {least:.0%}): duplicates are judged by position, as without UMIs")  # fmt: skip
+    config = {**config, "umi": {**(config.get("umi") or {}), "source": str(UmiSource.NONE)}}
+    return config, replace(info, warnings=(*info.warnings, warning))
 
 
 def _fingerprint(path: Path) -> str | None:

@@ -19,6 +19,9 @@ NAMES = dict(
     reads_index="supporting_reads.bam.bai",
     report="report.html",
 )
+# The cohort's tables and reports, each holding every sample's result (fusions.<build>.vcf.gz too).
+COHORT = ("inputs.tsv", "fusions.tsv", "fusions.parquet", "samples.tsv", "samples.parquet", "report.html",
+          "run_info.json", "multiqc/ntrkfusion_mqc.tsv")  # fmt: skip
 CALLING = ("bam_info", "evidence", "fusions", "fusions_tsv", "vcf", "vcf_index")  # what `ntrkfusion call` writes
 
 
@@ -39,3 +42,23 @@ class SampleFiles:
 def pattern(name: str, results: str | Path = RESULTS) -> str:
     """A Snakemake output pattern: ``results/{sample}/<file>``."""
     return f"{results}/{{sample}}/{NAMES[name]}"
+
+
+def remove_results(samples: tuple[str, ...], results: str | Path = RESULTS) -> list[str]:
+    """Remove the earlier results of samples whose inputs are now refused, and the cohort tables
+    that hold them: a result must never stand for inputs that changed (issue 21).  Returns what
+    was removed."""
+    import shutil
+
+    results, removed = Path(results), []
+    for sample in sorted(samples):
+        folder = SampleFiles.of(sample, results).folder
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            removed.append(f"{folder}/")
+    if removed:
+        for path in [results / name for name in COHORT] + sorted(results.glob("fusions.*.vcf.gz*")):
+            if path.is_file():
+                path.unlink()
+                removed.append(str(path))
+    return removed

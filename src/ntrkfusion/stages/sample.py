@@ -4,6 +4,8 @@ run ``analyse``, so a sample run alone and a sample run in a cohort give the sam
 
 from __future__ import annotations
 
+import errno
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +15,8 @@ from ..config import for_sample
 from ..records import BamInfo, SampleResult, write_sample_result
 from ..samplesheet import Sample
 from . import assess, call, inspect, render
-from .layout import SampleFiles
+from ..errors import UserError
+from .layout import NAMES, SampleFiles, remove_results
 
 
 def analyse(sample: Sample, config: dict, files: SampleFiles, info: BamInfo | None = None,
@@ -26,12 +29,33 @@ def analyse(sample: Sample, config: dict, files: SampleFiles, info: BamInfo | No
     info = info or inspect.check_sample(sample, config)
     annotation = annotation or info.build
     ann = load_annotation(annotation)
-    with inspect.opened(info, annotation, reference) as bam:
+    with all_or_nothing(sample.sample, files), inspect.opened(info, annotation, reference) as bam:
+        config, info = inspect.declared_umis(bam, info, config, annotation)
         called = call.call(sample, info, bam, ann, config, files, boundaries)
         result = assess.assess(sample, called, bam, ann, config, annotation)
         write_sample_result(result, files.qc)
         render.render(result, called, bam, ann, config, files)
     return result
+
+
+@contextmanager
+def all_or_nothing(sample: str, files: SampleFiles):
+    """A sample's files are all written or none is left: a job that fails half-way (a full disk, a
+    file that becomes unreadable) removes those it had written, and the cohort tables that still
+    hold the sample's earlier result; a full disk says so."""
+    try:
+        yield
+    except BaseException as err:
+        for name in NAMES:
+            getattr(files, name).unlink(missing_ok=True)
+        remove_results((sample,), files.folder.parent)  # an earlier result of it, and the tables holding it
+        if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise UserError(f"sample {sample}: no space left on the device of {files.folder} "
+                            f"({err.strerror}); nothing of this sample was kept: free space and run it again") from None
+        if isinstance(err, OSError) and err.errno not in (None, 0):
+            raise UserError(f"sample {sample}: {files.folder} could not be written ({err.strerror}: "
+                            f"{err.filename}); nothing of this sample was kept") from None
+        raise
 
 
 def call_only(sample: Sample, config: dict, files: SampleFiles, annotation: str = "") -> call.Called:
@@ -41,6 +65,7 @@ def call_only(sample: Sample, config: dict, files: SampleFiles, annotation: str 
     info = inspect.check_sample(sample, config)
     annotation = annotation or info.build
     with inspect.opened(info, annotation, reference) as bam:
+        config, info = inspect.declared_umis(bam, info, config, annotation)
         called = call.call(sample, info, bam, load_annotation(annotation), config, files)
     return called
 
