@@ -257,8 +257,8 @@ def write_readme_table(readme: Path = ROOT / "README.md") -> None:
     from ntrkfusion.qc.lod import markdown_table
 
     text = readme.read_text()
-    new = re.sub(r"<!-- lod -->\n.*?\n<!-- /lod -->", lambda _: f"<!-- lod -->\n{markdown_table()}\n<!-- /lod -->",
-                 text, flags=re.S)  # fmt: skip
+    new = re.sub(r"<!-- lod -->\n(?:.*?\n)?<!-- /lod -->", lambda _: f"<!-- lod -->\n{markdown_table()}\n<!-- /lod -->",
+                 text, flags=re.S)  # fmt: skip (an empty block too)
     readme.write_text(new)
 
 

@@ -147,9 +147,12 @@ def test_reciprocal_and_out_of_frame_are_filtered_with_their_reason(calls):
     assert "out_of_frame" in oof.filters and oof.in_frame is not True
 
 
-def test_low_tumour_content_5_percent_is_found_but_below_threshold(calls):
+def test_low_tumour_content_5_percent_is_found_across_its_exact_join(calls):
+    """At 5 % tumour content two molecules read across ETV6 e5::NTRK3 e15: the exact-join rule calls
+    it, with medium confidence (the sample keeps its LOW_TUMOUR_CONTENT flag)."""
     top = calls["low_tc_5"].fusions.iloc[0]
-    assert top.fusion == "ETV6::NTRK3" and top.filters == "low_support" and top.classification == "subthreshold"
+    assert (top.fusion, top.filters, top.support_rule, top.confidence) == ("ETV6::NTRK3", "", "exact_known_join", "medium")
+    assert top.split_reads >= 2 and top.supporting_fragments < 5
 
 
 def test_star_without_chimeric_detection_still_yields_the_fusion(catalogue, boundaries):

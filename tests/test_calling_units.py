@@ -90,13 +90,22 @@ def test_two_molecules_across_an_exact_known_in_frame_join_are_enough(bam_factor
     assert (top.classification, top.confidence) == ("qualifying", "medium")  # few molecules: never high
 
 
-def test_microhomology_at_the_join_takes_the_exact_join_rule_away(bam_factory):
-    """Three bases claimed by both partners (more than chance at a true exon join, the mark of
-    template switching): the same two molecules need the default five."""
+def test_bases_both_sides_claim_at_an_exon_join_are_the_splice_sites_own(bam_factory):
+    """Three bases claimed by both alignments at the exon boundaries (BWA-MEM does so at ETV6
+    e5::NTRK3 e15): still the exact join, on the exon boundary, by its rule."""
     bam = bam_factory(reads=[r for i in range(2) for r in split_pair(f"f{i}", homology=3)])
     top = call_sample(bam, "S", "rna", ANN).fusions.iloc[0]
-    assert (top.exon5, top.exon3, top.homology_length) == (5, 15, 3)
-    assert (top.filters, top.support_rule, top.required_fragments) == ("low_support", "default", 5)
+    assert (top.exon5, top.exon3, top.homology_length, top.breakpoint3) == (5, 15, 3, f"chr15:{NTRK3_E15_START}")
+    assert (top.filters, top.support_rule, top.required_fragments) == ("", "exact_known_join", 2)
+
+
+def test_a_novel_partner_at_the_same_exon_boundaries_needs_the_default_five(bam_factory, monkeypatch):
+    from ntrkfusion.calling import describe
+
+    monkeypatch.setattr(describe, "is_known_partner", lambda gene5, gene3: False)
+    bam = bam_factory(reads=[r for i in range(2) for r in split_pair(f"f{i}")])
+    top = call_sample(bam, "S", "rna", ANN).fusions.iloc[0]
+    assert (top.known_partner, top.filters, top.support_rule, top.required_fragments) == (False, "low_support", "default", 5)
 
 
 def test_secondary_and_qcfail_records_are_ignored(bam_factory):
