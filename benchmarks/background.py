@@ -6,8 +6,8 @@ exon-boundary join of an NTRK gene and any partner (the measure behind the exact
     python benchmarks/background.py [--seeds 3] [--jobs 2] [--out DIR] [--cache DIR]
 
 Libraries: the simulator's clean RNA cases (whole transcriptome with STAR chimeric, STAR plain,
-HISAT2 and BWA-MEM; the anchored-PCR panel; the noisy negative with its chimeras, the RT
-template-switching trap and the read-through decoy) over several seeds, each analysed by the
+HISAT2 and BWA-MEM; the anchored-PCR panel; the noisy negative with its chimeras, neural-level
+NTRK expression with poly(A) tails, the RT template-switching trap and the read-through decoy) over several seeds, each analysed by the
 whole per-sample path with the reference set; and the real NTRK-negative BAMs of
 ``../shared/data/testdata/external`` when present (read there, never copied).  Prints, per
 library, the exact NTRK joins seen with >= 1 and >= 2 junction molecules (any partner), the most
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 EXTERNAL = ROOT.parent / "shared" / "data" / "testdata" / "external"
 CASES = ["negative_rna", "negative_rna_noisy", "negative_rna_hisat2", "negative_rna_bwa", "amp_negative",
-         "template_switch_gapdh_ntrk1", "readthrough_decoy", "nochim_negative"]  # fmt: skip
+         "negative_rna_neural_polya", "template_switch_gapdh_ntrk1", "readthrough_decoy", "nochim_negative"]  # fmt: skip
 
 
 def exact_joins(fusions: pd.DataFrame) -> dict:

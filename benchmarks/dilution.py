@@ -162,12 +162,16 @@ def _molecules(fusions_parquet: Path, wanted: str | None) -> int:
 
 
 def needed(assay: str, partner: tuple | None) -> int:
-    """The supporting molecules a call of this partner needs (calling.filters.required_fragments)."""
+    """The support a call of this partner needs (calling.filters.support_rule): every benchmark
+    fusion joins exon boundaries in frame with the kinase kept, so a known partner in RNA takes the
+    exact-join rule and a novel one the default."""
     from ntrkfusion.calling.filters import FilterSettings, required_fragments
     from ntrkfusion.partners import is_known_partner
 
     known = partner is not None and is_known_partner(partner[0], partner[2])
-    return required_fragments({"known_partner": known, "breakpoint_type": ""}, assay, FilterSettings())
+    row = {"known_partner": known, "breakpoint_type": "exon_boundary" if assay == "rna" else "genomic",
+           "in_frame": True, "kinase_domain_retained": True, "gene3": partner[2] if partner else "NTRK3"}  # fmt: skip
+    return required_fragments(row, assay, FilterSettings())
 
 
 def predicted(rows: list[dict]) -> dict[float, float]:
