@@ -24,12 +24,17 @@ class Molecule:
     origin: list = field(default_factory=list)
 
 
-def transcript(genome: LocusGenome, ann: Annotation, gene: str, first: int = 1, last: int | None = None) -> str:
-    """Spliced sequence of exons ``first..last`` of a gene, 5'->3'."""
+def _exons(ann: Annotation, gene: str, first: int, last: int | None):
+    """Exons ``first..last`` (None: to the last) of a gene, in transcript order."""
     exons = ann.exons(gene)
     last = last if last is not None else int(exons["exon_number"].max())
+    return exons[(exons["exon_number"] >= first) & (exons["exon_number"] <= last)].itertuples()
+
+
+def transcript(genome: LocusGenome, ann: Annotation, gene: str, first: int = 1, last: int | None = None) -> str:
+    """Spliced sequence of exons ``first..last`` of a gene, 5'->3'."""
     parts = []
-    for e in exons[(exons["exon_number"] >= first) & (exons["exon_number"] <= last)].itertuples():
+    for e in _exons(ann, gene, first, last):
         seq = genome.fetch(e.chrom, int(e.start), int(e.end))
         parts.append(seq if e.strand == "+" else revcomp(seq))
     return "".join(parts)
@@ -43,10 +48,8 @@ def fused_transcript(genome, ann, gene5: str, exon5: int, gene3: str, exon3: int
 
 def transcript_positions(ann: Annotation, gene: str, first: int = 1, last: int | None = None) -> list[int]:
     """The 1-based GRCh38 position of each base of ``transcript(...)``, in the same order."""
-    exons = ann.exons(gene)
-    last = last if last is not None else int(exons["exon_number"].max())
     out: list[int] = []
-    for e in exons[(exons["exon_number"] >= first) & (exons["exon_number"] <= last)].itertuples():
+    for e in _exons(ann, gene, first, last):
         span = range(int(e.start) + 1, int(e.end) + 1)  # exons are 0-based half-open
         out += list(span) if e.strand == "+" else list(reversed(span))
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -69,11 +69,11 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     rng = np.random.default_rng(case.seed)
     lib = LibraryModel(case.read_length, case.fragment_mean, case.fragment_sd, min(60, case.read_length),
                        case.three_prime_bias, case.error_rate, case.duplicate_rate)  # fmt: skip
-    bed = None
+    bed, switch = None, _switch(case, genome, ann)  # a template-switching chimera, made once
     if case.library_name == "anchored_pcr":
         frags = _anchored_fragments(case, genome, ann, lib, rng)
     elif case.assay == RNA:
-        frags = _rna_fragments(case, genome, ann, lib, rng)
+        frags = _rna_fragments(case, genome, ann, lib, rng, switch)
     else:
         bed = out_dir / f"{case.name}.panel.bed"
         frags = _dna_fragments(case, genome, ann, lib, rng, bed)
@@ -87,7 +87,7 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     write_fastq(frags, lib, rng, r1, r2, stranded=case.library_name == "anchored_pcr", umi=case.umi)
     aligned, aligner = _align(case, genome, fasta, cache, r1, r2, work)
     bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name, case.mapq_cap)
-    truth = truth_table(case, ann, tally_, aligner, _switch(case, genome, ann))
+    truth = truth_table(case, ann, tally_, aligner, switch)
     shutil.rmtree(work)
     return Simulated(bam, truth, bed)
 
@@ -123,7 +123,7 @@ def _anchored_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[F
     return frags + chimeras(frags, int(round(len(frags) * case.chimera_rate)), lib, rng)
 
 
-def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
+def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng, switch: TemplateSwitch | None) -> list[Fragment]:
     weights = {g: 10.0 for g in HOUSEKEEPING} | {g: case.ntrk_expression for g in NTRK_GENES}
     for g in (case.gene5, case.gene3):
         if g and g not in weights:
@@ -136,10 +136,9 @@ def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragme
     if case.has_fusion:
         artefact = case.readthrough or case.template_switch  # made in every cell, not the tumour's
         share = 1.0 if artefact or case.tumour_content is None else case.tumour_content / 100
-        switch = _switch(case, genome, ann)
         fused = switch.molecule if switch else fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3,
                                                                 case.exon3)  # fmt: skip
-        fused.seq += "A" * case.poly_a
+        fused = replace(fused, seq=fused.seq + "A" * case.poly_a)
         # fusion_expression counts junction fragments: a fragment contains the junction
         # with probability about fragment_mean / transcript length
         n = case.fusion_expression * share * len(fused.seq) / case.fragment_mean
