@@ -14,10 +14,17 @@ write, and the README's input table, bam_info.json and the warnings below say so
 * BWA-MEM (DNA panels, and RNA panels such as anchored multiplex PCR): fusions and normal
   splicing alike as split reads; the gene's own splicing is recognised and set aside
   (``calling/splicing.py``); no N gaps.
+* minimap2 ``-x splice`` / ``splice:hq`` and pbmm2 ``--preset ISOSEQ`` (long-read RNA: PacBio
+  Iso-Seq/Kinnex, Oxford Nanopore cDNA): one read is one whole molecule, a fusion one read in two
+  (or more) alignments joined by SA tags, supplementaries hard-clipped; normal splicing as N gaps;
+  no mates.  ``long_reads`` says so to the caller and QC (``calling/evidence.py``, ``qc/rna.py``):
+  a read is a molecule (no position duplicates), and its soft clips are its ends (adapter,
+  poly(A), untemplated bases), not a junction.  ``minimap2 -x splice:sr`` is short-read RNA.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from .vocabulary import RNA
@@ -29,6 +36,7 @@ class Aligner:
     spliced: bool | None  # writes introns as N gaps (an RNA aligner); None: not known
     split_reads: bool | None  # writes chimeric alignments (SA tags); None: not known
     evidence: str  # what the caller finds of a fusion in its files, in words
+    long_reads: bool = False  # one read is one whole molecule (PacBio, Oxford Nanopore)
 
 
 STAR_CHIMERIC = Aligner("STAR (chimeric WithinBAM)", True, True, "split reads, discordant pairs, gaps leaving a gene")
@@ -38,12 +46,21 @@ HISAT2 = Aligner("HISAT2", True, False, "soft clips, discordant pairs, gaps leav
 BWA = Aligner("BWA-MEM", False, True, "split reads (normal splicing too, set aside), discordant pairs")
 BOWTIE2 = Aligner("Bowtie 2", False, False, "soft clips, discordant pairs")
 MINIMAP2 = Aligner("minimap2", None, True, "split reads, discordant pairs")
+LONG_READ_WORDS = "long reads across the junction (split into SA-linked alignments), gaps leaving a gene"
+MINIMAP2_LONG_RNA = Aligner("minimap2 (spliced long reads)", True, True, LONG_READ_WORDS, long_reads=True)
+MINIMAP2_LONG_DNA = Aligner("minimap2 (long reads, unspliced)", False, True, "split long reads", long_reads=True)
+PBMM2_ISOSEQ = Aligner("pbmm2 (Iso-Seq)", True, True, LONG_READ_WORDS, long_reads=True)
+PBMM2 = Aligner("pbmm2", None, True, "split long reads", long_reads=True)
 DRAGEN = Aligner("DRAGEN", None, True, "split reads, discordant pairs")
 UNKNOWN = Aligner("unknown", None, None, "whatever the file holds")
 
 _BY_PROGRAM = {"star": STAR, "hisat2": HISAT2, "hisat2-align-s": HISAT2, "hisat2-align-l": HISAT2, "bwa": BWA,
                "bwa-mem2": BWA, "bowtie2": BOWTIE2, "bowtie2-align-s": BOWTIE2, "minimap2": MINIMAP2,
-               "dragen": DRAGEN}  # fmt: skip
+               "dragen": DRAGEN, "pbmm2": PBMM2}  # fmt: skip
+# minimap2's presets (``-x``) for long reads: spliced (RNA) and unspliced; ``splice:sr`` is short-read RNA
+LONG_SPLICED_PRESETS = ("splice", "splice:hq", "splice:lr")
+LONG_UNSPLICED_PRESETS = ("map-ont", "map-pb", "map-hifi", "lr:hq", "lr:hqae", "asm20")
+_PRESET = re.compile(r"(?:^|\s)-a?x\s*(\S+)")  # -x splice, -ax splice, -axsplice:hq
 
 
 def aligner(header: dict) -> Aligner:
@@ -56,11 +73,32 @@ def aligner(header: dict) -> Aligner:
             if "--chimOutType" in command:
                 return STAR_CHIMERIC if "WithinBAM" in command else STAR_PLAIN
             return STAR_PLAIN if command else STAR
+        if found is MINIMAP2:
+            return _minimap2(pg.get("CL", ""))
+        if found is PBMM2:
+            return PBMM2_ISOSEQ if "iso" in pg.get("CL", "").lower() else PBMM2
         if found is not None:
             return found
     programs = [pg.get("PN") or pg.get("ID") for pg in header.get("PG", [])]
     named = [p for p in programs if p]
     return replace(UNKNOWN, name=f"unknown ({named[0]})") if named else UNKNOWN
+
+
+def _minimap2(command: str) -> Aligner:
+    """minimap2 by its preset (``-ax splice``, ``-x splice:hq``, ``-axsplice``...; a bare ``--splice``
+    is spliced long-read mode too); no preset known: short reads, as BWA-MEM reads them."""
+    presets = _PRESET.findall(command)
+    if any(p in LONG_SPLICED_PRESETS for p in presets) or "--splice" in command.split():
+        return MINIMAP2_LONG_RNA
+    if any(p in LONG_UNSPLICED_PRESETS for p in presets):
+        return MINIMAP2_LONG_DNA
+    return MINIMAP2
+
+
+def long_reads(found: Aligner, setting: object = "auto") -> bool:
+    """Are a file's reads long (config ``long_reads``: ``auto`` reads it from ``@PG``, true or false
+    says so for a file whose header lost its aligner's line)?"""
+    return found.long_reads if setting in ("auto", None) else bool(setting)
 
 
 def evidence_warning(found: Aligner, assay: str, reference: str | None) -> str | None:

@@ -17,6 +17,7 @@ import pysam
 
 from . import alignment_file as af
 from .aligners import aligner, assay_warning, evidence_warning
+from .aligners import long_reads as is_long
 from .bed import bed_problem
 from .errors import UserError
 from .genome import BuildCall, resolve_build
@@ -41,12 +42,14 @@ def inspect_sample(
     genome_build: str | None = None,
     custom_annotation: bool = False,
     strict_identity: bool = False,
+    long_reads: object = "auto",
     ref: Reference | None = None,
     probe: bool = True,
 ) -> BamInfo:
     """Check one sample's BAM/CRAM and recognise its build; raise UserError with one line.
     ``probe=False`` leaves out the indexed read of the NTRK loci (it loads the whole index: the
-    workflow does it in each sample's first job, so that planning a cohort stays quick)."""
+    workflow does it in each sample's first job, so that planning a cohort stays quick).
+    ``long_reads``: auto (from ``@PG``), true or false (config ``long_reads``)."""
     name, bam = sample.sample, sample.bam
 
     def fail(problem: str) -> UserError:
@@ -91,7 +94,8 @@ def inspect_sample(
     return BamInfo(
         sample=name, assay=sample.assay, bam=str(bam), index=str(index), build=call.build,
         chr_prefix=call.chr_prefix, build_evidence=call.evidence, sort_order=sort_order,
-        aligner=found.name, fingerprint=_fingerprints(bam, index, sample.panel_bed),
+        aligner=found.name, long_reads=is_long(found, long_reads),
+        fingerprint=_fingerprints(bam, index, sample.panel_bed),
         read_group_samples=groups, warnings=tuple(warnings),
     )  # fmt: skip
 

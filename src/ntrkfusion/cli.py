@@ -128,7 +128,7 @@ def _check_samples(args) -> int:
     try:
         infos = inspect_samples(samples, reference=args.reference or config["reference"] or None, genome_build=build,
                                 custom_annotation=bool(config["annotation_gtf"]) or build not in ("auto", "GRCh38", "GRCh37"),
-                                strict_identity=config["strict_identity"])  # fmt: skip
+                                strict_identity=config["strict_identity"], long_reads=config["long_reads"])  # fmt: skip
     except UserError as err:
         for problem in err.problems:
             print(f"ntrkfusion: error: {problem}", file=sys.stderr)

@@ -19,7 +19,8 @@ from . import alignment_file as af
 # The config keys each stage reads ("section.key" for nested keys); files named by a key are
 # fingerprinted too, so that editing the file counts as a change.
 STAGE_KEYS = {
-    "sample": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "panel_of_normals",
+    "sample": ("genome_build", "reference", "annotation_gtf", "ntrk_padding", "strict_identity", "long_reads",
+               "panel_of_normals",
                "housekeeping_genes", "interpretation", "calling", "qc", "umi"),  # fmt: skip
 }
 FILE_KEYS = ("reference", "annotation_gtf", "panel_of_normals", "housekeeping_genes", "interpretation")

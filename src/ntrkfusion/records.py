@@ -53,6 +53,7 @@ class BamInfo:
     build_evidence: str
     sort_order: str
     aligner: str
+    long_reads: bool = False  # one read is one whole molecule (aligners.long_reads)
     fingerprint: dict = field(default_factory=dict)  # of the file and its index (alignment_file.fingerprint)
     read_group_samples: tuple[str, ...] = ()  # the SM tags of the header's read groups
     warnings: tuple[str, ...] = ()  # visible in qc.json and the report

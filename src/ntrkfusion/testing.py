@@ -29,11 +29,12 @@ class Read:
 
 
 def header(build: str = "GRCh38", chr_prefix: bool = True, sort_order: str = "coordinate",
-           contigs: dict[str, int] | None = None) -> dict:  # fmt: skip
+           contigs: dict[str, int] | None = None, programs: list[dict] | None = None) -> dict:  # fmt: skip
+    """A header; ``programs``: its @PG lines (default: this module's own, naming no aligner)."""
     lengths = contigs if contigs is not None else BUILD_LENGTHS[build]
     sq = [{"SN": _name(c, chr_prefix), "LN": n} for c, n in lengths.items()]
     hd = {"VN": "1.6"} | ({"SO": sort_order} if sort_order else {})
-    return {"HD": hd, "SQ": sq, "PG": [{"ID": "ntrkfusion.testing", "PN": "ntrkfusion.testing"}]}
+    return {"HD": hd, "SQ": sq, "PG": programs or [{"ID": "ntrkfusion.testing", "PN": "ntrkfusion.testing"}]}
 
 
 def write_bam(path: Path, reads: list[Read], index: bool = True, seed: int = 0, **header_args) -> Path:

@@ -51,6 +51,7 @@ class CallSettings:
     mate_window: int = default("calling", "mate_window")
     filters: flt.FilterSettings = field(default_factory=flt.FilterSettings)
     umi: UmiReader = field(default_factory=UmiReader)
+    long_reads: bool = False  # the file's reads are whole molecules (BamInfo.long_reads)
 
     def clustering(self) -> ClusterSettings:
         return ClusterSettings(self.snap, self.dna_window, self.mate_window, self.filters.min_mapq,
@@ -86,7 +87,8 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
         tx = ann.transcript(region.name)
         span = (int(tx["tx_start"]) + 1, int(tx["tx_end"]))
         spans[region.name] = (region.contig, *span)
-        found, counts = extract(bam, region, span, settings.min_clip, settings.filters.min_mapq, settings.umi)
+        found, counts = extract(bam, region, span, settings.min_clip, settings.filters.min_mapq, settings.umi,
+                                settings.long_reads)  # fmt: skip
         evidence += found
         loci.append(counts)
     set_aside_same_gene(evidence, ann, spans, assay)
@@ -110,7 +112,7 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
     judge = ClipJudge(bam, ann, contigs, assay, reference, _own_index(bam, ann, contigs, named))
     try:
         confirm_clips(candidates, judge)
-        if assay == RNA:
+        if assay == RNA and not settings.long_reads:  # a long read's clips are its ends (evidence.py)
             evidence += _rescue_partner_clips(bam, contigs, candidates, ann, settings, judge)
     finally:
         judge.close()

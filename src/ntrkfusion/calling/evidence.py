@@ -9,6 +9,12 @@ Kinds of evidence, one row per alignment record:
               (``unaligned.py``; such reads are kept in ``LocusReads.unaligned`` until then)
 Secondary and QC-fail records are skipped; duplicates are kept and marked.
 
+Long reads (``aligners.long_reads``: PacBio, Oxford Nanopore) are whole molecules: a read is its
+own fragment (two full-length reads of one transcript start at one place without being copies of
+each other), and a soft clip is the read's end (adapter, poly(A), untemplated bases or the
+low-quality last bases), set aside as ``long_read_end``: minimap2 aligns a fusion partner's part of
+a long read as a supplementary alignment (SA), whatever its length beyond ~30 bases.
+
 Each record carries what the background model needs to judge it (``cluster.py``): the
 mapping quality and aligned length of *both* sides of the junction (a 19-base supplementary
 alignment with MAPQ 0 is a guess, not a partner), and, for a discordant pair, the mate's
@@ -44,6 +50,7 @@ class SetAside(StrEnum):
     POLY_A = complexity.POLY_A  # poly(A)/poly(T): a transcript's tail
     LOW_COMPLEXITY = complexity.LOW_COMPLEXITY  # a short repeat (period <= 4): placed anywhere
     ADAPTER = complexity.ADAPTER  # the sequencing adapter (a read through a short insert)
+    LONG_READ_END = "long_read_end"  # a long read's clipped end: adapter, poly(A), untemplated bases
 
 
 @dataclass
@@ -115,9 +122,9 @@ class LocusReads:
 
 
 def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int], min_clip: int,
-            min_mapq: int, umi=lambda read: "") -> tuple[list[Evidence], LocusReads]:  # fmt: skip
+            min_mapq: int, umi=lambda read: "", long_reads: bool = False) -> tuple[list[Evidence], LocusReads]:  # fmt: skip
     """Evidence from one padded NTRK region (``gene_span`` is the gene's 1-based extent), and the
-    locus's read counts, in one pass."""
+    locus's read counts, in one pass.  ``long_reads``: each read is one molecule (module docstring)."""
     out, counts = [], LocusReads(region.name, str(region))
     reads = low = 0
     mates: dict[str, int] = {}  # MAPQ of aligned reads whose mate is not
@@ -136,12 +143,22 @@ def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int]
                 mates[read.query_name] = read.mapping_quality
         if _plain(read, flag, gene_span, min_clip):
             continue
-        out += _evidence(read, region, gene_span, min_clip, umi)
+        found = _evidence(read, region, gene_span, min_clip, umi)
+        out += _as_long_read(found, read.query_name) if long_reads else found
     counts.reads, counts.low_mapq_reads = reads, low
     counts.unaligned = [u for u in counts.unaligned if u.read_name in mates]
     for u in counts.unaligned:
         u.mate_mapq = mates[u.read_name]
     return out, counts
+
+
+def _as_long_read(found: list[Evidence], name: str) -> list[Evidence]:
+    """A long read's records: the read is its own molecule, its soft clips are its ends."""
+    for ev in found:
+        ev.fragment_key = f"read:{name}"
+        if ev.kind == EvidenceKind.CLIP:
+            ev.set_aside = complexity.uninformative(ev.clip_seq) or SetAside.LONG_READ_END
+    return found
 
 
 def _plain(read, flag: int, span: tuple[int, int], min_clip: int) -> bool:

@@ -44,10 +44,12 @@ SKIP = 0x4 | 0x100 | 0x200 | 0x800  # unmapped, secondary, QC-fail, supplementar
 
 class UniqueReads:
     """A read filter that keeps primary, non-duplicate reads, once per fragment key: positions,
-    and the UMI when the library has them (``umi``: a ``calling.molecules.UmiReader``)."""
+    and the UMI when the library has them (``umi``: a ``calling.molecules.UmiReader``).  Long reads
+    (``by_read``) are whole molecules: each read is its own, a copy only when flagged."""
 
-    def __init__(self, umi=None):
+    def __init__(self, umi=None, by_read: bool = False):
         self.umi = umi
+        self.by_read = by_read
         self.seen: set = set()
         self.decided: dict = {}  # a read met again (next exon, next region) keeps its verdict
         self.total = 0
@@ -63,7 +65,7 @@ class UniqueReads:
         # a fragment by its two reads' places (not which of them is read 1: a copy sequenced from
         # the other strand of the molecule swaps them, as MarkDuplicates and samtools markdup see it)
         key = (read.reference_id, read.reference_start, read.next_reference_start, read.is_reverse,
-               self.umi(read) if self.umi else "")  # fmt: skip
+               self.umi(read) if self.umi else "") if not self.by_read else read.query_name  # fmt: skip
         # a flagged copy leaves its key unseen: the fragment's unflagged original (which may sort
         # after it) is the one counted, so a flagged duplicate never removes a second read
         keep = not read.is_duplicate and key not in self.seen

@@ -132,7 +132,10 @@ def checks(assay: str, metrics: dict, tumour_content: float | None, dv200: float
                          "LOW_MAPPING_QUALITY", f"{low:.0%} of the reads in the NTRK loci map ambiguously "
                          f"(> {s.max_low_mapq_fraction:.0%})", _ratio(low, s.max_low_mapq_fraction), upper=True))  # fmt: skip
     dup = metrics.get("duplicate_rate")
-    if dup is not None and (umis or assay == CFDNA):  # UMI families are copies by design
+    if metrics.get("long_reads"):
+        out.append(Check("duplicate_rate", "duplicate rate", None, "not applicable",
+                         "not applicable to long reads: each read is one whole molecule"))  # fmt: skip
+    elif dup is not None and (umis or assay == CFDNA):  # UMI families are copies by design
         out.append(Check("duplicate_rate", "duplicate rate (UMI families)", dup, _pct(dup, 1)))
     elif dup is not None:
         out.append(Check("duplicate_rate", "duplicate rate", dup, _pct(dup, 1), f"≤ {_pct(s.max_duplicate_rate)}",
@@ -157,13 +160,31 @@ def _tumour_content(assay: str, tc: float | None, s: QCSettings) -> Check:
 
 
 def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozenset[str]) -> list[Check]:
+    out = _long_read_checks(m) if m.get("long_reads") else [_fragment_length(m, s)]
+    return out + _dv200_and_coverage(m, dv200, s) + _imbalance_checks(m, s, fused_genes)
+
+
+def _fragment_length(m: dict, s: QCSettings) -> Check:
     frag, n = m.get("median_fragment_length"), m.get("fragment_lengths_measured")
     measured = frag is not None and (n is None or n >= s.min_observations)
     status = (PASS if frag >= s.min_fragment_length else FAIL) if measured else NOT_MEASURABLE
-    out = [Check("median_fragment_length", "median fragment length", frag if measured else None,
+    return Check("median_fragment_length", "median fragment length", frag if measured else None,
                  _of(_num(frag, " bp"), n, "fragment"), f"≥ {s.min_fragment_length:.0f} bp (from ≥ {s.min_observations})",
                  status, "DEGRADED_RNA", f"median fragment length {_num(frag, ' bp')} < {s.min_fragment_length:.0f} bp",
-                 _ratio(frag, s.min_fragment_length) if measured else None)]  # fmt: skip
+                 _ratio(frag, s.min_fragment_length) if measured else None)  # fmt: skip
+
+
+def _long_read_checks(m: dict) -> list[Check]:
+    """A long-read library's integrity in its own terms, reported (no threshold has been
+    validated): the median read length and the share of full-length control-gene reads.  A
+    degraded library also fails the TIN and 5'/3' bias checks, which apply to it as they are."""
+    length, n, whole = m.get("median_read_length"), m.get("read_lengths_measured"), m.get("full_length_fraction")
+    return [Check("median_read_length", "median read length", length, _of(_num(length, " bases"), n, "read")),
+            Check("full_length_fraction", "full-length control-gene reads", whole, _pct(whole))]  # fmt: skip
+
+
+def _dv200_and_coverage(m: dict, dv200: float | None, s: QCSettings) -> list[Check]:
+    out = []
     if dv200 is None:
         out.append(Check("dv200", "DV200", None, NOT_GIVEN, f"≥ {s.min_dv200:g}%", REPORTED))
     elif dv200 < s.min_dv200:
@@ -187,6 +208,11 @@ def _rna_checks(m: dict, dv200: float | None, s: QCSettings, fused_genes: frozen
                          FAIL if fraction < s.min_housekeeping_fraction else PASS, "LOW_COVERAGE",
                          f"housekeeping genes expressed {m.get('housekeeping_expressed')}",
                          _ratio(fraction, s.min_housekeeping_fraction)))  # fmt: skip
+    return out
+
+
+def _imbalance_checks(m: dict, s: QCSettings, fused_genes: frozenset[str]) -> list[Check]:
+    out = []
     for gene in NTRK_GENES:
         ratio = m.get(f"{gene}_3to5_ratio")
         if ratio is None:

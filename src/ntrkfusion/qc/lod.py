@@ -25,6 +25,7 @@ KIND_WORDS = {
     "rna_hisat2": "RNA-seq, HISAT2",
     "rna_bwa": "RNA-seq, BWA-MEM",
     "rna_panel_umi": "RNA panel (anchored PCR) with UMIs",
+    "rna_long_read": "long-read RNA (PacBio, Oxford Nanopore), minimap2",
     "dna_panel": "DNA panel, tissue (~500x)",
     "cfdna_umi": "DNA panel, plasma cfDNA with UMIs (~2,000x)",
 }
@@ -47,7 +48,7 @@ class LodRow:
     reference_tumour: float | None = None  # RNA: its tumour content, %
 
 
-def kind_of(assay: str, aligner: str | None, umi: bool) -> str | None:
+def kind_of(assay: str, aligner: str | None, umi: bool, long_reads: bool = False) -> str | None:
     """The kind of input a sample is, for its limit of detection (None: a kind not measured)."""
     if assay == CFDNA:
         return "cfdna_umi"
@@ -55,6 +56,8 @@ def kind_of(assay: str, aligner: str | None, umi: bool) -> str | None:
         return "dna_panel"
     if assay != RNA:
         return None
+    if long_reads:
+        return "rna_long_read"
     if umi:
         return "rna_panel_umi"
     return {STAR_CHIMERIC.name: "rna_star_chimeric", STAR_PLAIN.name: "rna_star_plain", STAR.name: "rna_star_plain",

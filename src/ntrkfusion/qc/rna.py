@@ -161,14 +161,16 @@ def _points(cov: Coverage, start: int, end: int) -> list[int]:
 
 
 def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames, min_gene_reads: int,
-                control_genes: list[str], umi=None) -> dict:  # fmt: skip
+                control_genes: list[str], umi=None, long_reads: bool = False) -> dict:  # fmt: skip
     """Every RNA metric of one sample (see the module docstring); ``control_genes`` are the
     housekeeping genes whose expression says whether the library could show a fusion; ``umi``
-    reads a library's UMIs (duplicates are then told apart by them too)."""
+    reads a library's UMIs (duplicates are then told apart by them too); ``long_reads``: each read
+    is a whole molecule, measured by its length and whether it is full length (``long_read_metrics``),
+    with no fragment length and no duplicate rate by position."""
     # a CRAM index (.crai) records no read counts: unknown, never 0
     mapped = None if bam.is_cram else sum(s.mapped for s in bam.get_index_statistics())
-    unique = UniqueReads(umi)
-    per_gene, lengths, bias, tins, yields = {}, [], [], [], []
+    unique = UniqueReads(umi, by_read=long_reads)
+    per_gene, lengths, bias, tins, yields, molecules = {}, [], [], [], [], []
     annotated = set(ann.transcripts["gene"])
     for gene in (g for g in control_genes if g in annotated):  # a lab's GTF may lack some
         tx = ann.transcript(gene)
@@ -179,6 +181,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         if len(cov.reads) >= min_gene_reads:
             yields.append(junction_reads(cov, exons, tx["strand"], unique))
         lengths += fragment_lengths(cov.reads, exons, tx["strand"])
+        molecules += whole_molecules(cov.reads, exons) if long_reads else []
         if (b := picard_bias(profile)) is not None:
             bias.append(b)
         if (t := tin(profile)) is not None:
@@ -195,7 +198,8 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         median_fragment_length=float(np.median(lengths)) if lengths else None,
         fragment_lengths_measured=len(lengths),
         fraction_fragments_under_100=float(np.mean(np.asarray(lengths) < 100)) if lengths else None,
-        duplicate_rate=unique.duplicate_rate,
+        duplicate_rate=None if long_reads else unique.duplicate_rate,
+        **(long_read_metrics(molecules) if long_reads else {}),
         median_cv_coverage=_median([b["cv"] for b in bias]),
         median_5prime_bias=_median([b["bias5"] for b in bias]),
         median_3prime_bias=_median([b["bias3"] for b in bias]),
@@ -208,6 +212,32 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         **{f"{g}_3to5_ratio": round(v["ratio"], 2) for g, v in ntrk.items()},
         **{f"{g}_3prime_depth": round(v["depth_3prime"], 1) for g, v in ntrk.items()},
     )
+
+
+def whole_molecules(reads, exons: pd.DataFrame, limit: int = 1000) -> list[tuple[int, bool]]:
+    """Long reads of one control gene: each primary read's length (as sequenced, clips included)
+    and whether it is full length, i.e. aligned into both the transcript's first and last exon (the
+    whole junction chain: SQANTI's full splice match, less the check of each junction)."""
+    ordered = exons.sort_values("exon_number")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    out = []
+    for read in reads:
+        if len(out) == limit:
+            break
+        if read.is_secondary or read.is_supplementary or read.is_unmapped:
+            continue
+        blocks = read.get_blocks()
+        touches = [any(s < int(e["end"]) and int(e["start"]) < t for s, t in blocks) for e in (first, last)]
+        out.append((read.infer_read_length() or 0, all(touches)))
+    return out
+
+
+def long_read_metrics(molecules: list[tuple[int, bool]]) -> dict:
+    """The integrity of a long-read library, from its control genes' reads: their median length
+    and the share that is full length (a degraded or 5'-truncated cDNA library loses it)."""
+    lengths = [n for n, _ in molecules]
+    return dict(long_reads=True, median_read_length=_median(lengths), read_lengths_measured=len(lengths),
+                full_length_fraction=float(np.mean([whole for _, whole in molecules])) if molecules else None)  # fmt: skip
 
 
 def _median(values: list[float]) -> float | None:

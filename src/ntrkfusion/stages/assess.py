@@ -48,8 +48,9 @@ def assess(sample: Sample, called: Called, bam: pysam.AlignmentFile, ann: Annota
     s = qc_settings(config)
     reference = config.get("reference") or None
     info, fusions = called.info, called.fusions
-    metrics = _metrics(sample, bam, ann, config, s)
-    metrics["lod_kind"] = kind_of(sample.assay, info.aligner, umi_reader(config).source != UmiSource.NONE)
+    metrics = _metrics(sample, bam, ann, config, s, info.long_reads)
+    metrics["lod_kind"] = kind_of(sample.assay, info.aligner, umi_reader(config).source != UmiSource.NONE,
+                                  info.long_reads)  # fmt: skip
     if sample.assay == RNA:
         metrics |= rna_detectability_metrics(metrics["lod_kind"], metrics.get("junction_yield"),
                                              sample.tumour_content, required_support(sample.assay, config),
@@ -83,12 +84,14 @@ def assess(sample: Sample, called: Called, bam: pysam.AlignmentFile, ann: Annota
     )  # fmt: skip
 
 
-def _metrics(sample: Sample, bam: pysam.AlignmentFile, ann: Annotation, config: dict, s: QCSettings) -> dict:
+def _metrics(sample: Sample, bam: pysam.AlignmentFile, ann: Annotation, config: dict, s: QCSettings,
+             long_reads: bool = False) -> dict:  # fmt: skip
     contigs = ContigNames(tuple(bam.references))
     reader = umi_reader(config)
     umi = reader if reader.source != UmiSource.NONE else None
     if sample.assay == RNA:
-        return rna_metrics(bam, ann, contigs, s.min_gene_reads, control_genes(config.get("housekeeping_genes")), umi)
+        return rna_metrics(bam, ann, contigs, s.min_gene_reads, control_genes(config.get("housekeeping_genes")), umi,
+                           long_reads)  # fmt: skip
     return dna_metrics(bam, ann, contigs, sample.panel_bed, sample.tumour_content,
                        required_support(sample.assay, config), umi)  # fmt: skip
 

@@ -44,7 +44,8 @@ def call(sample: Sample, info: BamInfo, bam: pysam.AlignmentFile, ann: Annotatio
     reference = config.get("reference") or None
     pon = _panel(config["panel_of_normals"]).restricted(sample.assay, ann.build) if config.get("panel_of_normals") else None
     result = call_sample(bam, sample.sample, sample.assay, ann, reference=reference,
-                         settings=settings_from_config(config), boundaries=boundaries, pon=pon)  # fmt: skip
+                         settings=replace(settings_from_config(config), long_reads=info.long_reads),
+                         boundaries=boundaries, pon=pon)  # fmt: skip
     loci = tuple(LocusCount(c.gene, c.region, c.reads, c.low_mapq_reads) for c in result.loci)
     info = replace(info, loci=loci)
     _log(info, result.evidence, result.fusions, ann.build)

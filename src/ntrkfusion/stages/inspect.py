@@ -26,14 +26,16 @@ def check_sample(sample: Sample, config: dict, probe: bool = False) -> BamInfo:
     """Every check of one sample's file, with the config's reference, build and identity rule."""
     return inspect_sample(sample, reference=config.get("reference") or None, genome_build=config.get("genome_build"),
                           custom_annotation=bool(config.get("annotation_gtf")),
-                          strict_identity=config.get("strict_identity", False), probe=probe)  # fmt: skip
+                          strict_identity=config.get("strict_identity", False),
+                          long_reads=config.get("long_reads", "auto"), probe=probe)  # fmt: skip
 
 
 def check_samples(samples: list[Sample], config: dict) -> list[BamInfo]:
     """Every sample checked (one UserError listing every problem), as the workflow plans."""
     return inspect_samples(samples, reference=config.get("reference") or None, genome_build=config["genome_build"],
                            custom_annotation=bool(config["annotation_gtf"]),
-                           strict_identity=config["strict_identity"], probe=False)  # fmt: skip
+                           strict_identity=config["strict_identity"], long_reads=config["long_reads"],
+                           probe=False)  # fmt: skip
 
 
 def config_file_problems(config: dict) -> list[str]:
