@@ -3,6 +3,7 @@ read in several SA-linked alignments, supplementaries hard-clipped, clips the re
 BAMs built here, one edge case each, no aligner needed (the simulated long-read cases are in the
 catalogue's truth tests)."""
 
+import pysam
 import pytest
 
 from ntrkfusion.aligners import aligner, long_reads
@@ -127,3 +128,13 @@ def test_long_read_qc_has_no_duplicate_rate_and_its_own_integrity():
     assert by_metric["full_length_fraction"].shown == "62%"
     assert "LOW_LIBRARY_COMPLEXITY" not in flags_from(decided, "rna", metrics)
     assert kind_of("rna", "minimap2 (spliced long reads)", False, long_reads=True) == "rna_long_read"
+
+
+def test_the_report_shows_each_long_reads_exon_path(bam_factory, tmp_path):
+    from ntrkfusion.report.reads import write_supporting_reads
+
+    bam = bam_factory(reads=[r for i in range(2) for r in three_part_read(f"lr{i}")] + three_part_read("rv0", True))
+    result = call_sample(bam, "S", "rna", ANN, settings=LONG)
+    with pysam.AlignmentFile(str(bam)) as opened:
+        reads = write_supporting_reads(opened, result.evidence, result.fusions, tmp_path / "reads.bam", ANN)
+    assert reads.paths == {1: [("ETV6 e5 → NTRK3 e15–e16", 3)]}

@@ -29,6 +29,8 @@ def sample_report(qc: SampleResult, table: pd.DataFrame, ann: Annotation, out: s
     against its threshold) is the ``SampleResult``'s; the report only words and draws it.  With
     the supporting ``reads`` (a BAM) and a ``reference``, it embeds the reads view."""
     fusions = [_fusion(ann, row) for row in table.to_dict("records")]
+    for f in fusions:  # long reads: each supporting read's exons, 5' partner first
+        f["exon_paths"] = (reads.paths.get(int(f["candidate"]), []) if reads is not None else [])[:MAX_PATHS]
     fusions.sort(key=lambda f: bool(f["filters"]))  # passing candidates first, set-aside ones below (stable)
     best = next((f for f in fusions if f["fusion"] == qc.best_fusion and not f["filters"]), None)
     settings = settings or QCSettings()
@@ -46,6 +48,9 @@ def sample_report(qc: SampleResult, table: pd.DataFrame, ann: Annotation, out: s
     )  # fmt: skip
     atomic_write(out, html)
     return html
+
+
+MAX_PATHS = 5  # long reads' exon paths listed per candidate, commonest first
 
 
 @dataclass(frozen=True)

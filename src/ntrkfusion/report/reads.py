@@ -30,6 +30,7 @@ from ..vocabulary import CandidateClass, EvidenceKind
 from ..calling.filters import BEARING
 from ..genome import ContigNames, canonical_contig
 from ..io import atomic_file
+from .exon_paths import exon_paths
 
 MAX_VIEWS = 3  # candidates drawn: the qualifying ones first, then the concerns, by support
 MAX_FRAGMENTS = 100  # supporting fragments kept per candidate: those whose reads cross the junction first
@@ -54,6 +55,7 @@ class SupportingReads:
     contigs: tuple[str, ...]  # the header's contig names (the BAM's own)
     spans: list[tuple[str, int, int]] = field(default_factory=list)  # each record's contig, start, end (0-based)
     fragments: dict[int, tuple[int, int]] = field(default_factory=dict)  # candidate -> (kept, all) fragments
+    paths: dict[int, list[tuple[str, int]]] = field(default_factory=dict)  # long reads: candidate -> exon paths
 
     def depth(self, chrom: str, start: int, end: int) -> int:
         """Records overlapping a window: the rows a view of it needs at most."""
@@ -61,10 +63,11 @@ class SupportingReads:
 
 
 def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fusions: pd.DataFrame,
-                           out: str | Path) -> SupportingReads:  # fmt: skip
+                           out: str | Path, ann=None) -> SupportingReads:  # fmt: skip
     """Write the reads of the shown candidates' supporting fragments, coordinate-sorted and
     indexed (an empty BAM when there are none), complete or absent.  ``bam``: the sample's open
-    alignment file; ``evidence``: its evidence table."""
+    alignment file; ``evidence``: its evidence table; ``ann``: given for long reads, each
+    candidate's reads' exon paths (``exon_paths.py``)."""
     evidence = evidence[["read_name", "kind", "candidate", "chrom_a", "pos_a", "chrom_b", "pos_b"]]
     evidence = evidence[evidence["candidate"].isin(shown(fusions)["candidate"].dropna().astype(int).tolist())]
     names, fragments = set(), {}
@@ -99,7 +102,11 @@ def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fus
         data = Path(tmp).read_bytes()  # kept for the report's view: the file is not read back
     spans = [(r.reference_name, r.reference_start, r.reference_end or r.reference_start + 1)
              for _, r in sorted(records.items())]  # fmt: skip
-    return SupportingReads(data, tuple(bam.references), spans, fragments)
+    paths = {}
+    for candidate, group in evidence.groupby("candidate") if ann is not None else ():
+        mine = set(group["read_name"])
+        paths[int(candidate)] = exon_paths({r.query_name: r for r in records.values() if r.query_name in mine}, ann)
+    return SupportingReads(data, tuple(bam.references), spans, fragments, paths)
 
 
 def _check_index(bam: Path) -> None:

@@ -18,7 +18,8 @@ from .layout import SampleFiles
 
 def render(result: SampleResult, called: Called, bam: pysam.AlignmentFile, ann: Annotation, config: dict,
            files: SampleFiles) -> None:  # fmt: skip
-    reads = write_supporting_reads(bam, called.evidence, called.fusions, files.reads)
+    long_reads = called.info.long_reads  # a read is a whole molecule: the report shows each one's exon path
+    reads = write_supporting_reads(bam, called.evidence, called.fusions, files.reads, ann if long_reads else None)
     lab = LabText(interpretation_texts(config.get("interpretation")), required_support(result.assay, config),
                   with_defaults(config)["ntrk_padding"])  # fmt: skip
     sample_report(result, called.fusions, ann, files.report, qc_settings(config), reads=reads,
