@@ -147,6 +147,15 @@ def test_uninformative_bases_are_named(seq, expected):
     assert uninformative(seq) == expected
 
 
+def test_a_long_reads_part_is_judged_by_the_bound_measured_on_100_bases():
+    """A 1,400-base part of a long read has at most 64 distinct trinucleotides, below (n - 2) / 4:
+    held to the 100-base bound, a transcript's sequence is informative, a long repeat is not."""
+    rng = random.Random(7)
+    transcript = "".join(rng.choice("ACGT") for _ in range(1400))
+    assert uninformative(transcript) is None
+    assert uninformative("CAG" * 400) == SetAside.LOW_COMPLEXITY and uninformative("A" * 1400) == SetAside.POLY_A
+
+
 def test_poly_a_clips_at_the_last_ntrk_exon_make_no_candidate(bam_factory):
     """Transcripts' poly(A) tails read past NTRK1's last exon: clipped there, all agreeing."""
     last = int(ANN.exons("NTRK1")["exon_number"].max())

@@ -17,6 +17,9 @@ Thresholds, measured on 20,000 random sequences of each length (12, 20, 30, 50, 
   random sequence of 20 bases or more never was that poor (fewest seen: 6 of 18 at 20 bases,
   38 of 98 at 100).  Of the random 12-base sequences (the shortest clip) 8 in 20,000 were set
   aside by these two rules (6 low complexity, 2 poly(A)): a cost of 4 in 10,000 clips.
+  Longer sequences (a long read's parts, a clip of a 150-base read) are held to the bound of 100
+  bases, 24: the bound grows with n past the 64 trinucleotides there are (from 262 bases), and set
+  aside every whole ETV6::NTRK3 long read as low complexity (issue 20).
 * adapter: the sequence, or its reverse complement, starts with the Illumina TruSeq or Nextera
   adapter's first bases, within the clip look-up's mismatches (``clips.close_enough``).
 """
@@ -28,6 +31,7 @@ from .clips import close_enough
 
 POLY_FRACTION = 0.8
 MIN_BASES = 8  # shorter sequences are not judged (too few bases to say)
+MEASURED_LENGTH = 100  # the longest sequence the low-complexity bound was measured on
 ADAPTERS = ("AGATCGGAAGAGC", "CTGTCTCTTATACACATCT")  # TruSeq read 1/2 3' adapter start; Nextera
 
 POLY_A, LOW_COMPLEXITY, ADAPTER = "poly_a", "low_complexity", "adapter"  # SetAside reasons (evidence.py)
@@ -41,7 +45,7 @@ def uninformative(seq: str) -> str | None:
         return None
     if max(seq.count("A"), seq.count("T")) >= POLY_FRACTION * n:
         return POLY_A
-    if len({seq[i : i + 3] for i in range(n - 2)}) <= max(4, (n - 2) // 4):
+    if len({seq[i : i + 3] for i in range(n - 2)}) <= max(4, (min(n, MEASURED_LENGTH) - 2) // 4):
         return LOW_COMPLEXITY
     for s in (seq, revcomp(seq)):
         for adapter in ADAPTERS:
