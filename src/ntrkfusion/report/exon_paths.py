@@ -1,9 +1,10 @@
 """The exon path of a long read: a whole molecule, read from its 5' to its 3' end across both
 partners (``ETV6 e1–e5 → NTRK3 e15–e20``), for the report of a long-read sample.
 
-A read's parts are its record and the alignments its SA tag names (the supplementaries are
-hard-clipped, and lie away from the breakpoints the reads view fetches): each part's aligned
-blocks, from its CIGAR, are looked up among the annotated exons.  The parts are taken in the
+A read's parts are its record and the alignments its SA tag names, each read back through the
+index at its position (an SA tag's CIGAR is a summary: minimap2 writes a part's introns there as
+one deletion, ``1439M218855D``); each part's aligned blocks, from its own CIGAR, are looked up
+among the annotated exons (the SA tag's summary only if the record is not found).  The parts are taken in the
 read's order and turned to the transcript's (5' partner first) when the read was sequenced from
 the other strand.  Consecutive parts on one gene (a long intron minimap2 left as two alignments)
 are one stretch of that gene.
@@ -30,23 +31,37 @@ def blocks(start: int, cigar: list[tuple[int, str]]) -> list[tuple[int, int]]:
     return out
 
 
-def _parts(read) -> list[tuple[Segment, list[tuple[int, int]]]]:
+def _own_blocks(read) -> list[tuple[int, int]]:
+    return blocks(read.reference_start + 1, [(n, "MIDNSHP=X"[op]) for op, n in read.cigartuples])
+
+
+def _record_at(bam, name: str, chrom: str, pos: int, reverse: bool):
+    """The record of read ``name`` aligned from the 1-based ``pos`` on ``chrom``, or None."""
+    if bam is None or chrom not in bam.references:
+        return None
+    for other in bam.fetch(chrom, pos - 1, pos):
+        if other.query_name == name and other.reference_start == pos - 1 and other.is_reverse == reverse:
+            return other
+    return None
+
+
+def _parts(read, bam=None) -> list[tuple[Segment, list[tuple[int, int]]]]:
     """Every alignment of a read (this record and its SA tag's), with its aligned blocks."""
-    own = segment_of(read)
-    cigar = [(n, "MIDNSHP=X"[op]) for op, n in read.cigartuples]
-    parts = [(own, blocks(own.start, cigar))]
+    parts = [(segment_of(read), _own_blocks(read))]
     if read.has_tag("SA"):
         for entry, seg in zip(read.get_tag("SA").rstrip(";").split(";"), sa_segments(read)):
             chrom, pos, strand, text = entry.split(",")[:4]
-            parts.append((segment_from_cigar(chrom, int(pos), parse_cigar(text), strand == "-", seg.mapq),
-                          blocks(int(pos), parse_cigar(text))))  # fmt: skip
+            other = _record_at(bam, read.query_name, chrom, int(pos), strand == "-")
+            spans = _own_blocks(other) if other is not None else blocks(int(pos), parse_cigar(text))
+            parts.append((segment_from_cigar(chrom, int(pos), parse_cigar(text), strand == "-", seg.mapq), spans))
     return sorted(parts, key=lambda p: (p[0].qstart, p[0].qend))
 
 
-def read_path(read, ann) -> list[tuple[str, list[int]]]:
-    """(gene, exon numbers in transcript order) of each stretch of a read, 5' partner first."""
+def read_path(read, ann, bam=None) -> list[tuple[str, list[int]]]:
+    """(gene, exon numbers in transcript order) of each stretch of a read, 5' partner first
+    (``bam``: the open file its other parts are read from)."""
     path: list[tuple[str, str, bool, list[int]]] = []  # gene, strand, part reverse, exons
-    for seg, spans in _parts(read):
+    for seg, spans in _parts(read, bam):
         found: dict[tuple[str, str], set[int]] = {}
         for s, e in spans:
             for part in ann.structure_in(seg.chrom, s, e):
@@ -79,8 +94,8 @@ def _runs(numbers: list[int]) -> str:
     return ", ".join(runs)
 
 
-def exon_paths(reads_by_name: dict[str, object], ann) -> list[tuple[str, int]]:
+def exon_paths(reads_by_name: dict[str, object], ann, bam=None) -> list[tuple[str, int]]:
     """The exon paths of a candidate's supporting long reads (one record each), with how many
     reads take each, commonest first."""
-    counts = Counter(words(read_path(read, ann)) for _, read in sorted(reads_by_name.items()))
+    counts = Counter(words(read_path(read, ann, bam)) for _, read in sorted(reads_by_name.items()))
     return sorted(((p, n) for p, n in counts.items() if p), key=lambda pn: (-pn[1], pn[0]))

@@ -105,7 +105,7 @@ def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fus
     paths = {}
     for candidate, group in evidence.groupby("candidate") if ann is not None else ():
         mine = set(group["read_name"])
-        paths[int(candidate)] = exon_paths({r.query_name: r for r in records.values() if r.query_name in mine}, ann)
+        paths[int(candidate)] = exon_paths({r.query_name: r for r in records.values() if r.query_name in mine}, ann, bam)
     return SupportingReads(data, tuple(bam.references), spans, fragments, paths)
 
 
