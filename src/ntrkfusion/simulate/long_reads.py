@@ -20,10 +20,13 @@ from ..sequence import revcomp
 from .molecules import Molecule
 from .reads import JunctionTally
 
-# Bases on each side for a long read to count as split across the junction.  Larger than the
-# short reads' 12: minimap2 seeds with 15-mer minimizers and needs a chain of a few of them (with
-# ONT's ~6 % errors, one 15-mer in two holds an error), so a shorter partner part is soft-clipped,
-# not aligned as a record of its own a caller could count.
+# Bases on each side for a long read to count as split across the junction: more than the short
+# reads' 12, as a read with ~6 % errors (ONT) needs about 30 bases for a part to be told apart from
+# chance (two error-free 15-mers).  minimap2 itself aligns a part as a supplementary record only from
+# ~80-150 bases (measured on ETV6-NTRK3 and TPM3-NTRK1, 20 reads each: none at 60 or 80 bases for ONT,
+# 12-13 of 20 at 100, all at 150; HiFi 0-12 at 80, all at 100); a shorter part stays a soft clip of
+# the other's record, which a caller can still place.  The uniform 5' truncation leaves such short
+# parts rarely (none in the catalogue: there, every split read has its SA tag).
 LONG_MIN_ANCHOR = 30
 # The annotated last exon is kept to at most this many bases: long 3' UTRs (NTRK3 17 kb, TPM3 6 kb,
 # NTRK2 6 kb) are mostly cut at a proximal poly(A) site in cDNA libraries, and reads of 0.7-4 kb are
