@@ -17,10 +17,10 @@ from ntrkfusion.errors import UserError
 from ntrkfusion.simulate.cases import CATALOGUE, GENOME_GENES, Case
 from ntrkfusion.simulate.lift import lift_bam
 from ntrkfusion.simulate.locus_genome import LocusGenome
-from ntrkfusion.simulate.long_reads import (LONG_MIN_ANCHOR, PROFILES, last_exon_capped, sequenced, whole_molecules,
-                                            write_long_fastq)  # fmt: skip
+from ntrkfusion.simulate.long_reads import (LONG_MIN_ANCHOR, PROFILES, last_exon_capped, last_exon_length, long_read_library,
+                                            sequenced, whole_molecules, write_long_fastq)  # fmt: skip
 from ntrkfusion.simulate.molecules import Molecule, transcript
-from ntrkfusion.simulate.run import _last_exon, _long_templates, simulate
+from ntrkfusion.simulate.run import _weights, simulate
 
 from .helpers import CACHE, need_aligners
 
@@ -73,7 +73,8 @@ def test_molecules_and_reads_are_the_same_for_a_seed(genome, tmp_path):
     case = replace(CATALOGUE["lr_ont_etv6_ntrk3"], **SMALL)
     for k in (1, 2):
         rng = np.random.default_rng(case.seed)
-        write_long_fastq(_long_templates(case, locus, ann, rng, None), PROFILES["ont"], rng, tmp_path / f"{k}.fq")
+        library = long_read_library(case, locus, ann, _weights(case), 1.0, None, rng)  # SMALL: 100 % tumour
+        write_long_fastq(library, PROFILES["ont"], rng, tmp_path / f"{k}.fq")
     assert (tmp_path / "1.fq").read_text() == (tmp_path / "2.fq").read_text()
 
 
@@ -178,8 +179,9 @@ def test_truth_counts_the_fusion_molecules_that_hold_the_junction(genome, small)
     ann, locus = genome
     case, sim = small["ont"]
     five = transcript(locus, ann, "ETV6", 1, 5)
-    three = last_exon_capped(transcript(locus, ann, "NTRK3", 15), _last_exon(ann, "NTRK3"))
-    tmpls = [t for t in _long_templates(case, locus, ann, np.random.default_rng(case.seed), None) if t.name.startswith("FUS")]
+    three = last_exon_capped(transcript(locus, ann, "NTRK3", 15), last_exon_length(ann, "NTRK3"))
+    library = long_read_library(case, locus, ann, _weights(case), 1.0, None, np.random.default_rng(case.seed))
+    tmpls = [t for t in library if t.name.startswith("FUS")]
     join = five[-LONG_MIN_ANCHOR:] + three[:LONG_MIN_ANCHOR]
     truth = sim.truth.iloc[0]
     assert len(tmpls) == 20

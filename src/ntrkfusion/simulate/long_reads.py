@@ -12,12 +12,13 @@ Read names follow ``reads.py`` (``FUS.000001``, ``WT-GAPDH.000003``, ``PRE-``, `
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..annotation import Annotation
 from ..sequence import revcomp
-from .molecules import Molecule
+from .molecules import Molecule, TemplateSwitch, fused_transcript, pre_mrna, transcript
 from .reads import JunctionTally
 
 # Bases on each side for a long read to count as split across the junction: more than the short
@@ -120,6 +121,41 @@ def long_chimeras(pool: list[Template], n: int, rng, label: str = "CHIM") -> lis
         cut_b = int(rng.integers(min(50, len(b.seq) // 2), max(len(b.seq) - 50, len(b.seq) // 2 + 1)))
         out.append(Template(f"{label}.{i:06d}", a.seq[:cut_a] + b.seq[cut_b:], None, b.tail))
     return out
+
+
+def long_read_library(case, genome, ann: Annotation, weights: dict[str, float], share: float,
+                      switch: TemplateSwitch | None, rng) -> list[Template]:  # fmt: skip
+    """Whole molecules of the expressed genes (weighted as the short-read library) and of the fusion
+    (fusion_expression x ``share`` molecules: the cells with the fusion), then pre-mRNA and genomic pieces
+    and chimeras, as fractions of the molecules."""
+    total = sum(weights.values())
+    out: list[Template] = []
+    for gene, w in sorted(weights.items()):
+        mol = Molecule(gene, last_exon_capped(transcript(genome, ann, gene), last_exon_length(ann, gene)))
+        n = int(round(case.background_pairs * w / total))
+        out += whole_molecules(mol, n, f"WT-{gene}", case.truncation, case.poly_a, rng)
+    if case.has_fusion:
+        fused = switch.molecule if switch else fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3,
+                                                                case.exon3)  # fmt: skip
+        fused = replace(fused, seq=last_exon_capped(fused.seq, last_exon_length(ann, case.gene3)))
+        n = int(round(case.fusion_expression * share))
+        out += whole_molecules(fused, n, "FUS", case.truncation, case.poly_a, rng)
+    background: list[Template] = []
+    for gene, w in sorted(weights.items()):
+        n = int(round(len(out) * case.pre_mrna * w / total))
+        background += pieces(pre_mrna(genome, ann, gene), n, f"PRE-{gene}", rng)
+    lengths = np.array([len(seg) for seg in genome.segments], dtype=float)
+    n = int(round(len(out) * case.genomic_background))
+    for seg, k in zip(genome.segments, rng.multinomial(n, lengths / lengths.sum())):
+        background += pieces(Molecule(seg.name, genome.sequences[seg.name]), int(k), f"GEN-{seg.name}", rng)
+    return out + background + long_chimeras(out + background, int(round(len(out) * case.chimera_rate)), rng)
+
+
+def last_exon_length(ann: Annotation, gene: str) -> int:
+    """Bases of a gene's last exon (3' UTR included)."""
+    exons = ann.exons(gene)
+    last = exons[exons["exon_number"] == exons["exon_number"].max()].iloc[0]
+    return int(last["end"] - last["start"])
 
 
 def long_tally(templates: list[Template]) -> JunctionTally:

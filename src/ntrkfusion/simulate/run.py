@@ -14,15 +14,14 @@ from ..aligners import BWA, HISAT2, MINIMAP2, STAR_CHIMERIC, STAR_PLAIN
 from ..annotation import Annotation, load_annotation
 from ..io import locked
 from ..vocabulary import CFDNA, NTRK_GENES, RNA
-from ..sequence import revcomp
 from . import align
 from .anchored import anchored_fragments
 from .cases import CFDNA_BAITED_EXONS, GENOME_GENES, HOUSEKEEPING, PANEL_BAITED_INTRONS, Case
 from .lift import lift_bam
-from .long_reads import (PROFILES, Template, last_exon_capped, long_chimeras, long_tally, pieces, whole_molecules,
-                         write_long_fastq)  # fmt: skip
+from .long_reads import PROFILES, long_read_library, long_tally, write_long_fastq
 from .locus_genome import LocusGenome
-from .molecules import Molecule, TemplateSwitch, derivative, fused_transcript, intronic_breakpoint, template_switch, transcript
+from .molecules import (Molecule, TemplateSwitch, derivative, fused_transcript, intronic_breakpoint, pre_mrna,
+                        template_switch, transcript)  # fmt: skip
 from .reads import (Fragment, JunctionTally, LibraryModel, add_duplicates, chimeras, sample_fragments, tally,
                     umi_families, write_fastq)  # fmt: skip
 
@@ -107,43 +106,11 @@ def _short_reads(case: Case, genome, ann: Annotation, lib, rng, switch, out_dir:
 
 def _long_reads(case: Case, genome, ann: Annotation, rng, switch: TemplateSwitch | None, work: Path):
     """One read per cDNA molecule (long_reads.py): (FASTQ, junction tally of the fusion reads)."""
-    templates = _long_templates(case, genome, ann, rng, switch)
+    templates = long_read_library(case, genome, ann, _weights(case), _fusion_share(case), switch, rng)
     tally_ = long_tally([t for t in templates if t.name.startswith("FUS")])
     fastq = work / "reads.fq"
     write_long_fastq(templates, PROFILES[case.platform], rng, fastq)
     return fastq, tally_
-
-
-def _long_templates(case: Case, genome, ann: Annotation, rng, switch: TemplateSwitch | None) -> list[Template]:
-    """Whole molecules of the expressed genes (weighted as the short-read library) and of the fusion
-    (fusion_expression x tumour share molecules), then pre-mRNA and genomic pieces and chimeras."""
-    weights = _weights(case)
-    total = sum(weights.values())
-    out: list[Template] = []
-    for gene, w in sorted(weights.items()):
-        mol = Molecule(gene, last_exon_capped(transcript(genome, ann, gene), _last_exon(ann, gene)))
-        n = int(round(case.background_pairs * w / total))
-        out += whole_molecules(mol, n, f"WT-{gene}", case.truncation, case.poly_a, rng)
-    if case.has_fusion:
-        fused = switch.molecule if switch else fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3,
-                                                                case.exon3)  # fmt: skip
-        fused = replace(fused, seq=last_exon_capped(fused.seq, _last_exon(ann, case.gene3)))
-        n = int(round(case.fusion_expression * _fusion_share(case)))
-        out += whole_molecules(fused, n, "FUS", case.truncation, case.poly_a, rng)
-    background: list[Template] = []
-    for gene, w in sorted(weights.items()):
-        background += pieces(_pre_mrna(genome, ann, gene), int(round(len(out) * case.pre_mrna * w / total)), f"PRE-{gene}", rng)
-    lengths = np.array([len(seg) for seg in genome.segments], dtype=float)
-    n = int(round(len(out) * case.genomic_background))
-    for seg, k in zip(genome.segments, rng.multinomial(n, lengths / lengths.sum())):
-        background += pieces(Molecule(seg.name, genome.sequences[seg.name]), int(k), f"GEN-{seg.name}", rng)
-    return out + background + long_chimeras(out + background, int(round(len(out) * case.chimera_rate)), rng)
-
-
-def _last_exon(ann: Annotation, gene: str) -> int:
-    exons = ann.exons(gene)
-    last = exons[exons["exon_number"] == exons["exon_number"].max()].iloc[0]
-    return int(last["end"] - last["start"])
 
 
 def _fusion_share(case: Case) -> float:
@@ -240,15 +207,9 @@ def _rna_background(case: Case, genome, ann: Annotation, weights: dict, frags, l
     total = sum(weights.values())
     for gene, w in sorted(weights.items()):
         n = int(round(len(frags) * case.pre_mrna * w / total))
-        out += sample_fragments(_pre_mrna(genome, ann, gene), n, lib, rng, f"PRE-{gene}")
+        out += sample_fragments(pre_mrna(genome, ann, gene), n, lib, rng, f"PRE-{gene}")
     out += _genomic(genome, int(round(len(frags) * case.genomic_background)), lib, rng, "GEN")
     return out + chimeras(frags + out, int(round(len(frags) * case.chimera_rate)), lib, rng)
-
-
-def _pre_mrna(genome, ann: Annotation, gene: str) -> Molecule:
-    tx = ann.transcript(gene)
-    seq = genome.fetch(tx["chrom"], int(tx["tx_start"]), int(tx["tx_end"]))
-    return Molecule(f"pre-{gene}", seq if tx["strand"] == "+" else revcomp(seq))
 
 
 def _genomic(genome, n: int, lib, rng, label: str) -> list[Fragment]:
