@@ -32,7 +32,7 @@ def shared_dir(tmp_path_factory) -> Path:
 
 def _aligner_versions() -> str:
     versions = []
-    for cmd in (["STAR", "--version"], ["hisat2", "--version"], ["bwa"]):
+    for cmd in (["STAR", "--version"], ["hisat2", "--version"], ["bwa"], ["minimap2", "--version"]):
         out = subprocess.run(cmd, capture_output=True, text=True)
         versions.append((out.stdout + out.stderr).splitlines()[:3])
     return repr(versions)
@@ -62,7 +62,7 @@ class Catalogue:
 
 @pytest.fixture(scope="session")
 def catalogue() -> Catalogue:
-    """Every named case simulated with the real aligners (STAR, HISAT2, bwa), the reference the
+    """Every named case simulated with the real aligners (STAR, HISAT2, bwa, minimap2), the reference the
     reads were aligned to and its exon-boundary table; built once, kept in CACHE."""
     from ntrkfusion.annotation import load_annotation
     from ntrkfusion.calling.clips import boundary_table

@@ -33,10 +33,10 @@ def shared_file(relative: str) -> Path:
 
 
 def need_aligners() -> None:
-    """Skip without STAR/HISAT2/bwa, unless NTRKFUSION_REQUIRE_ALIGNERS=1 (CI), where it fails."""
-    missing = [t for t in ("STAR", "hisat2", "bwa") if shutil.which(t) is None]
+    """Skip without STAR/HISAT2/bwa/minimap2, unless NTRKFUSION_REQUIRE_ALIGNERS=1 (CI), where it fails."""
+    missing = [t for t in ("STAR", "hisat2", "bwa", "minimap2") if shutil.which(t) is None]
     if missing:
-        message = f"needs {' and '.join(missing)} (Debian: rna-star, hisat2, bwa)"
+        message = f"needs {' and '.join(missing)} (Debian: rna-star, hisat2, bwa, minimap2)"
         if os.environ.get("NTRKFUSION_REQUIRE_ALIGNERS") == "1":
             pytest.fail(message + "; NTRKFUSION_REQUIRE_ALIGNERS=1 forbids skipping")
         pytest.skip(message)

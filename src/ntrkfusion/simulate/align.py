@@ -1,4 +1,5 @@
-"""Run the real aligners on the locus genome: STAR and HISAT2 (RNA), BWA-MEM (DNA and RNA panels).
+"""Run the real aligners on the locus genome: STAR and HISAT2 (RNA), BWA-MEM (DNA and RNA panels),
+minimap2 (long-read RNA).
 
 Indexes are built once per locus genome and cached.  Every aligner runs single-threaded
 so that the same reads always give the same records in the same order.
@@ -74,17 +75,21 @@ def star_align(index_dir: Path, r1: Path, r2: Path, out_dir: Path, mode: str) ->
     return out_dir / "Aligned.out.bam"
 
 
-def splice_sites(gtf: Path, out: Path) -> Path:
-    """HISAT2's known splice sites (as hisat2_extract_splice_sites.py writes them: contig, last
-    base of the exon and first base of the next, 0-based, strand) from the locus GTF."""
+def _gtf_exons(gtf: Path) -> dict[tuple[str, str, str], list[tuple[int, int]]]:
+    """(contig, transcript, strand) -> sorted exons, 0-based first and last base, from the locus GTF."""
     exons: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
     for line in Path(gtf).read_text().splitlines():
         f = line.split("\t")
         transcript = f[8].split('transcript_id "')[1].split('"')[0]
         exons.setdefault((f[0], transcript, f[6]), []).append((int(f[3]) - 1, int(f[4]) - 1))
+    return {key: sorted(spans) for key, spans in exons.items()}
+
+
+def splice_sites(gtf: Path, out: Path) -> Path:
+    """HISAT2's known splice sites (as hisat2_extract_splice_sites.py writes them: contig, last
+    base of the exon and first base of the next, 0-based, strand) from the locus GTF."""
     sites = set()
-    for (chrom, _, strand), spans in exons.items():
-        spans.sort()
+    for (chrom, _, strand), spans in _gtf_exons(gtf).items():
         sites |= {(chrom, a[1], b[0], strand) for a, b in zip(spans, spans[1:])}
     out.write_text("".join(f"{c}\t{a}\t{b}\t{s}\n" for c, a, b, s in sorted(sites)))
     return out
@@ -128,4 +133,42 @@ def bwa_align(fasta: Path, r1: Path, r2: Path, out_dir: Path, sample: str, comme
         done = subprocess.run(list(map(str, cmd)), stdout=out, stderr=log)
     if done.returncode != 0:
         raise UserError(f"bwa mem failed (exit {done.returncode}); see {out_dir / 'align.log'}")
+    return sam
+
+
+def junction_bed(gtf: Path, out: Path) -> Path:
+    """minimap2's annotated junctions (--junc-bed): one 12-column BED line per transcript, its exons
+    as blocks, as ``paftools.js gff2bed`` writes it (minimap2 takes the introns between blocks)."""
+    lines = []
+    for (chrom, transcript, strand), spans in sorted(_gtf_exons(gtf).items()):
+        start, end = spans[0][0], spans[-1][1] + 1
+        sizes = ",".join(str(b - a + 1) for a, b in spans)
+        offsets = ",".join(str(a - start) for a, _ in spans)
+        lines.append(f"{chrom}\t{start}\t{end}\t{transcript}\t1000\t{strand}\t{start}\t{end}\t0\t{len(spans)}\t"
+                     f"{sizes},\t{offsets},\n")  # fmt: skip
+    out.write_text("".join(lines))
+    return out
+
+
+def minimap2_accepts(option: str, value: Path) -> bool:
+    """Does the installed minimap2 take ``option value``?  Its usage text does not list every long
+    option (2.24 omits --junc-bed), so ask it: an unknown option fails before --version is printed."""
+    done = subprocess.run([require("minimap2"), option, str(value), "--version"], capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def minimap2_align(fasta: Path, fastq: Path, out_dir: Path, sample: str, preset: str,
+                   junctions: Path | None = None) -> Path:  # fmt: skip
+    """minimap2 ``-ax splice`` (ONT cDNA) or ``-ax splice:hq`` (HiFi) with its defaults otherwise, as a
+    long-read RNA pipeline runs it: introns up to 200 kb (-G), supplementary alignments hard-clipped
+    (no -Y), secondary alignments kept (-N 5), no MD tags; one thread, so the records are always the
+    same.  The index is built from the FASTA on the fly (a few seconds for the locus genome)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sam = out_dir / "aligned.sam"
+    cmd = [require("minimap2"), "-ax", preset, "-t", "1", "-R", f"@RG\\tID:{sample}\\tSM:{sample}",
+           *(["--junc-bed", junctions] if junctions else []), fasta, fastq]  # fmt: skip
+    with open(sam, "w") as out, open(out_dir / "align.log", "w") as log:
+        done = subprocess.run(list(map(str, cmd)), stdout=out, stderr=log)
+    if done.returncode != 0:
+        raise UserError(f"minimap2 failed (exit {done.returncode}); see {out_dir / 'align.log'}")
     return sam

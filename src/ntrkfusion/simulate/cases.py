@@ -30,8 +30,10 @@ CFDNA_BAITED_EXONS = {"NTRK1": range(7, 13), "NTRK3": range(14, 17)}
 # NTRK weight among the expressed genes in neural tissue (brain, neuroblastoma): NTRK2 and NTRK3
 # are among its abundant transcripts; 6 against the housekeeping genes' 10 (default 0.5: other tissues)
 NEURAL_NTRK_EXPRESSION = 6.0
-ALIGNERS = ("star", "hisat2", "bwa")
-LIBRARIES = ("total", "anchored_pcr", "capture")  # RNA whole transcriptome | RNA anchored PCR | DNA
+ALIGNERS = ("star", "hisat2", "bwa", "minimap2")
+# RNA whole transcriptome | RNA anchored PCR | RNA long reads (one read per cDNA molecule) | DNA
+LIBRARIES = ("total", "anchored_pcr", "long_read", "capture")
+PLATFORMS = ("hifi", "ont")  # long reads: PacBio HiFi (Iso-Seq/Kinnex-like) | Oxford Nanopore cDNA
 
 
 @dataclass
@@ -76,6 +78,10 @@ class Case:
     chimera_rate: float = 0.003
     ntrk_expression: float = 0.5  # RNA: weight of each NTRK gene among the expressed genes (housekeeping: 10)
     poly_a: int = 0  # RNA: bases of poly(A) tail at the 3' end of every transcript (0: none, as after poly(A) trimming)
+    # long reads (library long_read, aligner minimap2): the platform's error profile (long_reads.PROFILES),
+    # and the fraction of molecules the reverse transcriptase left 5'-truncated
+    platform: str = ""  # hifi | ont
+    truncation: float = 0.3
     mapq_cap: int | None = None  # cap every MAPQ (and SA MAPQ), as some realigners do
     expected_result: str = Result.NEGATIVE
     expected_qc_flags: list[str] = field(default_factory=list)
@@ -88,6 +94,11 @@ class Case:
             problems.append(f"library {self.library!r} for assay {self.assay}")
         if self.umi not in ("none", "RX", "read_name") or (self.umi == "RX" and self.aligner_name != "bwa"):
             problems.append(f"umi {self.umi!r} (none, read_name, or RX with bwa, which copies FASTQ comments)")
+        long = self.library_name == "long_read"  # needs minimap2, a platform, no PCR duplicates
+        if (long != (self.aligner_name == "minimap2") or long != bool(self.platform) or self.platform not in ("", *PLATFORMS)
+                or long and (self.duplicate_rate or not 0 <= self.truncation <= 1)):  # fmt: skip
+            problems.append(f"long reads (library {self.library!r}, aligner {self.aligner!r}, platform {self.platform!r}; "
+                            "long_read needs aligner minimap2, platform hifi or ont, duplicate_rate 0, truncation 0-1)")
         if problems:
             raise UserError(f"case {self.name}: unsupported " + "; ".join(problems))
 
@@ -152,6 +163,15 @@ def _amp(name, description, **kw) -> Case:
     defaults = dict(library="anchored_pcr", aligner="bwa", umi="RX", copies=4.0, umi_error_rate=0.02,
                     read_length=100, fragment_mean=170, fragment_sd=40, duplicate_rate=0.0,
                     background_pairs=3000, fusion_expression=40, genomic_background=0.002, pre_mrna=0.0)  # fmt: skip
+    return _rna(name, description, **{**defaults, **kw})
+
+
+def _long(name, description, platform, **kw) -> Case:
+    """Long-read RNA (PacBio HiFi or Oxford Nanopore cDNA): every read is one whole cDNA molecule
+    (full length, or 5'-truncated), poly(A) tail included, aligned with minimap2 -ax splice(:hq).
+    3,000 wild-type reads and 35 fusion molecules at 100 % tumour (21 at 60 %); no PCR duplicates."""
+    defaults = dict(library="long_read", aligner="minimap2", platform=platform, background_pairs=3000,
+                    fusion_expression=35, duplicate_rate=0.0, error_rate=0.0, poly_a=30, truncation=0.3)  # fmt: skip
     return _rna(name, description, **{**defaults, **kw})
 
 
@@ -239,5 +259,18 @@ CATALOGUE = {
         _dna("dna_tpm3_ntrk1_lowmapq", "TPM3-NTRK1 in a BAM whose aligner caps MAPQ at 3", gene5="TPM3", exon5=8,
              gene3="NTRK1", exon3=10, seed=31, tumour_content=20, mapq_cap=3, expected_result=Result.INDETERMINATE,
              expected_qc_flags=["LOW_MAPPING_QUALITY"]),
+        _long("lr_ont_etv6_ntrk3", "ONT cDNA long reads, ETV6 e5 -> NTRK3 e15: primary + hard-clipped supplementary",
+              "ont", gene5="ETV6", exon5=5, gene3="NTRK3", exon3=15, seed=61, **_POS),
+        _long("lr_hifi_tpm3_ntrk1", "PacBio HiFi long reads, TPM3 e8 -> NTRK1 e10 (inversion: parts on opposite "
+              "strands)", "hifi", gene5="TPM3", exon5=8, gene3="NTRK1", exon3=10, seed=62, **_POS),
+        _long("lr_ont_lmna_ntrk1", "ONT cDNA long reads, LMNA e2 -> NTRK1 e11, the 0.7 Mb deletion: longer than "
+              "minimap2's longest intron (-G 200k), so split reads, no N gap", "ont", gene5="LMNA", exon5=2,
+              gene3="NTRK1", exon3=11, seed=63, **_POS),
+        _long("lr_hifi_novel_gpi_ntrk3", "PacBio HiFi long reads, GPI e10 -> NTRK3 e15: a partner never reported",
+              "hifi", gene5="GPI", exon5=10, gene3="NTRK3", exon3=15, seed=64, **_POS),
+        _long("lr_ont_negative_neural", "ONT cDNA long reads, no fusion; NTRK expressed as in brain, poly(A) tails "
+              "soft-clipped at the last exons; 1,500 reads (NTRK2/NTRK3 reads cost minimap2 ~0.1 s each: introns of 100 kb)",
+              "ont", seed=65, ntrk_expression=NEURAL_NTRK_EXPRESSION, background_pairs=1500),
+        _long("lr_hifi_negative", "PacBio HiFi long reads, no fusion", "hifi", seed=66),
     ]
 }  # fmt: skip

@@ -11,7 +11,7 @@ EXAMPLE_CASES = ["etv6_ntrk3", "lmna_ntrk1_nochim", "negative_rna", "degraded_ne
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("simulate", help="synthetic truth BAMs made with STAR, HISAT2 or BWA-MEM")
+    p = sub.add_parser("simulate", help="synthetic truth BAMs made with STAR, HISAT2, BWA-MEM or minimap2")
     p.add_argument("cases", nargs="*", help="named cases or YAML case specs")
     p.add_argument("--out", type=Path, help="folder for the BAMs, truth.tsv and samples.tsv")
     p.add_argument("--example", action="store_true", help=f"the bundled example set: {', '.join(EXAMPLE_CASES)}")
@@ -37,7 +37,7 @@ def run(args) -> int:
     if not names or args.out is None:
         raise UserError("simulate: give case names (or --example) and --out DIR; --list shows the cases")
     cases = [get_case(n) for n in names]
-    for tool in {{"star": "STAR", "hisat2": "hisat2-build", "bwa": "bwa"}[c.aligner_name] for c in cases}:
+    for tool in {{"star": "STAR", "hisat2": "hisat2-build", "bwa": "bwa", "minimap2": "minimap2"}[c.aligner_name] for c in cases}:
         require(tool)
     results = [simulate(case, args.out, args.cache) for case in cases]
     truth = pd.concat([r.truth for r in results], ignore_index=True)

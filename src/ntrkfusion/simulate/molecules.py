@@ -87,6 +87,13 @@ def template_switch(genome, ann, gene5: str, exon5: int, gene3: str, exon3: int,
     raise ValueError(f"no {homology}-base microhomology between {gene5} exon {exon5} and {gene3} exon {exon3}")
 
 
+def pre_mrna(genome, ann: Annotation, gene: str) -> Molecule:
+    """A gene's unspliced transcript (its introns in), 5'->3'."""
+    tx = ann.transcript(gene)
+    seq = genome.fetch(tx["chrom"], int(tx["tx_start"]), int(tx["tx_end"]))
+    return Molecule(f"pre-{gene}", seq if tx["strand"] == "+" else revcomp(seq))
+
+
 def genomic(genome: LocusGenome, ann: Annotation, gene: str, bp: int, side: str, flank: int):
     """``flank`` bases of a gene's genomic sequence in transcript orientation ending at
     (side="5") or starting at (side="3") the 1-based position ``bp``, with the GRCh38

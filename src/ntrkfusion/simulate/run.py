@@ -10,17 +10,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..aligners import BWA, HISAT2, STAR_CHIMERIC, STAR_PLAIN
+from ..aligners import BWA, HISAT2, MINIMAP2, STAR_CHIMERIC, STAR_PLAIN
 from ..annotation import Annotation, load_annotation
 from ..io import locked
 from ..vocabulary import CFDNA, NTRK_GENES, RNA
-from ..sequence import revcomp
 from . import align
 from .anchored import anchored_fragments
 from .cases import CFDNA_BAITED_EXONS, GENOME_GENES, HOUSEKEEPING, PANEL_BAITED_INTRONS, Case
 from .lift import lift_bam
+from .long_reads import PROFILES, long_read_library, long_tally, write_long_fastq
 from .locus_genome import LocusGenome
-from .molecules import Molecule, TemplateSwitch, derivative, fused_transcript, intronic_breakpoint, template_switch, transcript
+from .molecules import (Molecule, TemplateSwitch, derivative, fused_transcript, intronic_breakpoint, pre_mrna,
+                        template_switch, transcript)  # fmt: skip
 from .reads import (Fragment, JunctionTally, LibraryModel, add_duplicates, chimeras, sample_fragments, tally,
                     umi_families, write_fastq)  # fmt: skip
 
@@ -70,6 +71,21 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     lib = LibraryModel(case.read_length, case.fragment_mean, case.fragment_sd, min(60, case.read_length),
                        case.three_prime_bias, case.error_rate, case.duplicate_rate)  # fmt: skip
     bed, switch = None, _switch(case, genome, ann)  # a template-switching chimera, made once
+    if case.library_name == "long_read":
+        fastq, tally_ = _long_reads(case, genome, ann, rng, switch, work)
+        aligned, aligner = _align_long(case, genome, fasta, cache, fastq, work)
+    else:
+        r1, r2, tally_, bed = _short_reads(case, genome, ann, lib, rng, switch, out_dir, work)
+        aligned, aligner = _align(case, genome, fasta, cache, r1, r2, work)
+    bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name, case.mapq_cap)
+    truth = truth_table(case, ann, tally_, aligner, switch)
+    shutil.rmtree(work)
+    return Simulated(bam, truth, bed)
+
+
+def _short_reads(case: Case, genome, ann: Annotation, lib, rng, switch, out_dir: Path, work: Path):
+    """Fragments -> duplicates / UMI families -> read pairs: (r1, r2, junction tally, bait BED or None)."""
+    bed = None
     if case.library_name == "anchored_pcr":
         frags = _anchored_fragments(case, genome, ann, lib, rng)
     elif case.assay == RNA:
@@ -85,11 +101,31 @@ def simulate(case: Case, out_dir: Path, cache: Path | None = None) -> Simulated:
     r1, r2 = work / "r1.fq", work / "r2.fq"
     # anchored PCR: read 2 starts at the gene-specific primer, read 1 at the ligated adapter
     write_fastq(frags, lib, rng, r1, r2, stranded=case.library_name == "anchored_pcr", umi=case.umi)
-    aligned, aligner = _align(case, genome, fasta, cache, r1, r2, work)
-    bam = lift_bam(aligned, out_dir / f"{case.name}.bam", case.name, case.mapq_cap)
-    truth = truth_table(case, ann, tally_, aligner, switch)
-    shutil.rmtree(work)
-    return Simulated(bam, truth, bed)
+    return r1, r2, tally_, bed
+
+
+def _long_reads(case: Case, genome, ann: Annotation, rng, switch: TemplateSwitch | None, work: Path):
+    """One read per cDNA molecule (long_reads.py): (FASTQ, junction tally of the fusion reads)."""
+    templates = long_read_library(case, genome, ann, _weights(case), _fusion_share(case), switch, rng)
+    tally_ = long_tally([t for t in templates if t.name.startswith("FUS")])
+    fastq = work / "reads.fq"
+    write_long_fastq(templates, PROFILES[case.platform], rng, fastq)
+    return fastq, tally_
+
+
+def _fusion_share(case: Case) -> float:
+    """The fraction of cells with the fusion: all for a normal read-through or a library artefact."""
+    artefact = case.readthrough or case.template_switch  # made in every cell, not the tumour's
+    return 1.0 if artefact or case.tumour_content is None else case.tumour_content / 100
+
+
+def _weights(case: Case) -> dict[str, float]:
+    """Expression weight of each gene of the library: housekeeping 10, NTRK ntrk_expression, partners 3."""
+    weights = {g: 10.0 for g in HOUSEKEEPING} | {g: case.ntrk_expression for g in NTRK_GENES}
+    for g in (case.gene5, case.gene3):
+        if g and g not in weights:
+            weights[g] = 3.0
+    return weights
 
 
 def _align(case: Case, genome, fasta: Path, cache: Path, r1: Path, r2: Path, work: Path) -> tuple[Path, str]:
@@ -99,11 +135,7 @@ def _align(case: Case, genome, fasta: Path, cache: Path, r1: Path, r2: Path, wor
             index = align.bwa_index(fasta)
         aligned = align.bwa_align(index, r1, r2, work / "bwa", case.name, comments=case.umi == "RX")
         return aligned, BWA.name
-    gtf = cache / "locus.gtf"
-    with locked(cache / "locus.lock"):
-        if not gtf.is_file():
-            genome.write_gtf(gtf.with_suffix(".tmp"))
-            os.replace(gtf.with_suffix(".tmp"), gtf)
+    gtf = _gtf(genome, cache)
     if case.aligner_name == "hisat2":
         sites = align.splice_sites(gtf, work / "splice_sites.txt")
         with locked(cache / "hisat2.lock"):
@@ -116,6 +148,24 @@ def _align(case: Case, genome, fasta: Path, cache: Path, r1: Path, r2: Path, wor
     return aligned, (STAR_CHIMERIC if case.star_mode == "chimeric" else STAR_PLAIN).name
 
 
+def _gtf(genome, cache: Path) -> Path:
+    gtf = cache / "locus.gtf"
+    with locked(cache / "locus.lock"):
+        if not gtf.is_file():
+            genome.write_gtf(gtf.with_suffix(".tmp"))
+            os.replace(gtf.with_suffix(".tmp"), gtf)
+    return gtf
+
+
+def _align_long(case: Case, genome, fasta: Path, cache: Path, fastq: Path, work: Path) -> tuple[Path, str]:
+    """minimap2 -ax splice (ONT) or splice:hq (HiFi), with the annotated introns when it takes them."""
+    junctions = align.junction_bed(_gtf(genome, cache), work / "junctions.bed")
+    if not align.minimap2_accepts("--junc-bed", junctions):
+        junctions = None
+    preset = PROFILES[case.platform].preset
+    return align.minimap2_align(fasta, fastq, work / "minimap2", case.name, preset, junctions), MINIMAP2.name
+
+
 def _anchored_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
     """Primed molecules, genomic DNA primed by chance, and chimeras (anchored.py)."""
     frags = anchored_fragments(case, genome, ann, lib, HOUSEKEEPING, rng)
@@ -124,18 +174,14 @@ def _anchored_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[F
 
 
 def _rna_fragments(case: Case, genome, ann: Annotation, lib, rng, switch: TemplateSwitch | None) -> list[Fragment]:
-    weights = {g: 10.0 for g in HOUSEKEEPING} | {g: case.ntrk_expression for g in NTRK_GENES}
-    for g in (case.gene5, case.gene3):
-        if g and g not in weights:
-            weights[g] = 3.0
+    weights = _weights(case)
     total = sum(weights.values())
     frags = []
     for gene, w in sorted(weights.items()):
         mol = Molecule(gene, transcript(genome, ann, gene) + "A" * case.poly_a)
         frags += sample_fragments(mol, int(round(case.background_pairs * w / total)), lib, rng, f"WT-{gene}")
     if case.has_fusion:
-        artefact = case.readthrough or case.template_switch  # made in every cell, not the tumour's
-        share = 1.0 if artefact or case.tumour_content is None else case.tumour_content / 100
+        share = _fusion_share(case)
         fused = switch.molecule if switch else fused_transcript(genome, ann, case.gene5, case.exon5, case.gene3,
                                                                 case.exon3)  # fmt: skip
         fused = replace(fused, seq=fused.seq + "A" * case.poly_a)
@@ -161,15 +207,9 @@ def _rna_background(case: Case, genome, ann: Annotation, weights: dict, frags, l
     total = sum(weights.values())
     for gene, w in sorted(weights.items()):
         n = int(round(len(frags) * case.pre_mrna * w / total))
-        out += sample_fragments(_pre_mrna(genome, ann, gene), n, lib, rng, f"PRE-{gene}")
+        out += sample_fragments(pre_mrna(genome, ann, gene), n, lib, rng, f"PRE-{gene}")
     out += _genomic(genome, int(round(len(frags) * case.genomic_background)), lib, rng, "GEN")
     return out + chimeras(frags + out, int(round(len(frags) * case.chimera_rate)), lib, rng)
-
-
-def _pre_mrna(genome, ann: Annotation, gene: str) -> Molecule:
-    tx = ann.transcript(gene)
-    seq = genome.fetch(tx["chrom"], int(tx["tx_start"]), int(tx["tx_end"]))
-    return Molecule(f"pre-{gene}", seq if tx["strand"] == "+" else revcomp(seq))
 
 
 def _genomic(genome, n: int, lib, rng, label: str) -> list[Fragment]:
