@@ -5,7 +5,8 @@ real aligners, called by the whole per-sample path (``stages.sample.analyse``).
     python benchmarks/dilution.py [--full] [--kinds K ...] [--jobs 2] [--out DIR] [--cache DIR] [--write-lod]
 
 For each kind of input the README lists (STAR with and without chimeric output, HISAT2, BWA-MEM
-RNA, an anchored-PCR RNA panel with UMIs, a tissue DNA panel, plasma cfDNA with UMIs), fusions at
+RNA, an anchored-PCR RNA panel with UMIs, Oxford Nanopore cDNA long reads (minimap2), a tissue DNA
+panel, plasma cfDNA with UMIs), fusions at
 graded support: RNA 1-20 expected junction molecules at 50 % tumour content, DNA allele fraction
 1-16 % at ~500x, cfDNA 0.25-2 % at ~2,000x unique molecules; several partners (a known one, a
 novel one, a deletion) and seeds; and matched negatives.  Prints, per kind and level, how many
@@ -50,6 +51,7 @@ KINDS = {
     "rna_hisat2": ("etv6_ntrk3_hisat2", RNA_PARTNERS),
     "rna_bwa": ("etv6_ntrk3_bwa", RNA_PARTNERS),
     "rna_panel_umi": ("amp_etv6_ntrk3", RNA_PARTNERS[:2]),
+    "rna_long_read": ("lr_ont_etv6_ntrk3", RNA_PARTNERS),  # Oxford Nanopore cDNA, minimap2 -ax splice
     "dna_panel": ("dna_tpm3_ntrk1_20", DNA_PARTNERS),
     "cfdna_umi": ("cfdna_tpm3_ntrk1", DNA_PARTNERS[:2]),
 }
