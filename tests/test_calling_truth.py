@@ -181,3 +181,27 @@ def test_a_microhomology_is_counted_once(calls):
     hit = calls["dna_tpm3_ntrk1_20"].fusions.iloc[0]
     assert (hit.breakpoint5, hit.breakpoint3) == ("chr1:154169892", "chr1:156874485")
     assert (hit.homology_length, hit.homology_sequence) == (2, "CA")
+
+
+LONG_READS = [n for n, c in CATALOGUE.items() if c.library_name == "long_read"]
+
+
+@pytest.mark.parametrize("name", LONG_READS)
+def test_long_reads_count_each_read_once(catalogue, calls, name):
+    """A long read is a molecule: a fusion's support is exactly the simulated reads that hold its
+    junction, none a duplicate; a negative shows no candidate (its poly(A) tails and read ends are
+    set aside) and no duplicate rate."""
+    truth, found = catalogue.sims[name].truth.iloc[0], calls[name]
+    assert found.qc.metrics["duplicate_rate"] is None and found.qc.metrics["long_reads"] is True
+    if not CATALOGUE[name].has_fusion:
+        assert found.fusions.empty
+        assert found.qc.background["evidence_set_aside"].get("poly_a", 0) > 0
+        return
+    hit = matching(found, truth).iloc[0]
+    assert hit.split_reads == hit.supporting_fragments == truth.split_fragments
+    assert (hit.discordant_pairs, hit.duplicate_fragments) == (0, 0)
+    # most reads are full length: the whole 5' partner to the junction, then the NTRK gene to its last exon
+    last = int(ANN.exons(truth.gene3)["exon_number"].max())
+    whole = f"{truth.gene5} e1–e{truth.exon5} → {truth.gene3} e{truth.exon3}–e{last}"
+    report = (found.folder / "report.html").read_text()
+    assert f"Long reads across the junction, 5′ to 3′: {whole} (" in report
