@@ -14,7 +14,7 @@ import pytest
 
 from ntrkfusion.qc.detectability import poisson_at_least, rna_detectability
 from ntrkfusion.qc.flags import FAIL, QCSettings, checks, flags_from
-from ntrkfusion.qc.lod import LOD_PATH, markdown_table, read_lod
+from ntrkfusion.qc.lod import KIND_WORDS, LOD_PATH, markdown_table, read_lod
 
 from .helpers import ROOT
 
@@ -22,7 +22,7 @@ from .helpers import ROOT
 def test_every_kind_the_readme_lists_has_a_measured_limit_and_the_readme_states_it():
     table = read_lod()
     assert set(table) == {"rna_star_chimeric", "rna_star_plain", "rna_hisat2", "rna_bwa", "rna_panel_umi",
-                          "dna_panel", "cfdna_umi"}, LOD_PATH  # fmt: skip
+                          "rna_long_read", "dna_panel", "cfdna_umi"} == set(KIND_WORDS), LOD_PATH  # fmt: skip
     for row in table.values():
         assert row.lod is not None and row.detection >= 0.95 and row.false_positives == 0, row
     readme = (ROOT / "README.md").read_text()

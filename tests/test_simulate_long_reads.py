@@ -12,6 +12,7 @@ import numpy as np
 import pysam
 import pytest
 
+from ntrkfusion.aligners import MINIMAP2_LONG_RNA
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.errors import UserError
 from ntrkfusion.simulate.cases import CATALOGUE, GENOME_GENES, Case
@@ -162,7 +163,7 @@ def test_fusion_reads_are_primary_plus_hard_clipped_supplementary_at_the_breakpo
     # join; an ONT error next to it can stop an extension a few bases short
     assert max(distances) <= (3 if platform == "hifi" else 10), distances
     assert sum(d <= 3 for d in distances) >= 0.8 * len(distances), distances
-    assert truth.spanning_fragments == 0 and truth.duplicate_fragments == 0 and truth.aligner == "minimap2"
+    assert truth.spanning_fragments == 0 and truth.duplicate_fragments == 0 and truth.aligner == MINIMAP2_LONG_RNA.name
 
 
 def test_header_names_minimap2_and_its_splice_preset(small):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..aligners import BWA, HISAT2, MINIMAP2, STAR_CHIMERIC, STAR_PLAIN
+from ..aligners import BWA, HISAT2, MINIMAP2_LONG_RNA, STAR_CHIMERIC, STAR_PLAIN
 from ..annotation import Annotation, load_annotation
 from ..io import locked
 from ..vocabulary import CFDNA, NTRK_GENES, RNA
@@ -163,7 +163,7 @@ def _align_long(case: Case, genome, fasta: Path, cache: Path, fastq: Path, work:
     if not align.minimap2_accepts("--junc-bed", junctions):
         junctions = None
     preset = PROFILES[case.platform].preset
-    return align.minimap2_align(fasta, fastq, work / "minimap2", case.name, preset, junctions), MINIMAP2.name
+    return align.minimap2_align(fasta, fastq, work / "minimap2", case.name, preset, junctions), MINIMAP2_LONG_RNA.name
 
 
 def _anchored_fragments(case: Case, genome, ann: Annotation, lib, rng) -> list[Fragment]:
