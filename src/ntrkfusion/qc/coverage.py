@@ -64,8 +64,11 @@ class UniqueReads:
         self.total += 1
         # a fragment by its two reads' places (not which of them is read 1: a copy sequenced from
         # the other strand of the molecule swaps them, as MarkDuplicates and samtools markdup see it)
-        key = (read.reference_id, read.reference_start, read.next_reference_start, read.is_reverse,
-               self.umi(read) if self.umi else "") if not self.by_read else read.query_name  # fmt: skip
+        if self.by_read:  # a long read is its own molecule
+            key = read.query_name
+        else:
+            key = (read.reference_id, read.reference_start, read.next_reference_start, read.is_reverse,
+                   self.umi(read) if self.umi else "")  # fmt: skip
         # a flagged copy leaves its key unseen: the fragment's unflagged original (which may sort
         # after it) is the one counted, so a flagged duplicate never removes a second read
         keep = not read.is_duplicate and key not in self.seen

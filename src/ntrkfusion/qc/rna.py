@@ -181,7 +181,7 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
         if len(cov.reads) >= min_gene_reads:
             yields.append(junction_reads(cov, exons, tx["strand"], unique))
         lengths += fragment_lengths(cov.reads, exons, tx["strand"])
-        molecules += whole_molecules(cov.reads, exons) if long_reads else []
+        molecules += long_read_integrity(cov.reads, exons) if long_reads else []
         if (b := picard_bias(profile)) is not None:
             bias.append(b)
         if (t := tin(profile)) is not None:
@@ -214,21 +214,18 @@ def rna_metrics(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
     )
 
 
-def whole_molecules(reads, exons: pd.DataFrame, limit: int = 1000) -> list[tuple[int, bool]]:
-    """Long reads of one control gene: each primary read's length (as sequenced, clips included)
-    and whether it is full length, i.e. aligned into both the transcript's first and last exon (the
-    whole junction chain: SQANTI's full splice match, less the check of each junction)."""
+def long_read_integrity(reads, exons: pd.DataFrame, limit: int = 1000) -> list[tuple[int, bool]]:
+    """Long reads of one control gene (a ``Coverage``'s reads: primary and mapped): each one's length
+    (as sequenced, clips included) and whether it is full length, i.e. aligned into both the
+    transcript's first and last exon (the whole junction chain: SQANTI's full splice match, less the
+    check of each junction)."""
     ordered = exons.sort_values("exon_number")
-    first, last = ordered.iloc[0], ordered.iloc[-1]
+    ends = [(int(e["start"]), int(e["end"])) for e in (ordered.iloc[0], ordered.iloc[-1])]
     out = []
-    for read in reads:
-        if len(out) == limit:
-            break
-        if read.is_secondary or read.is_supplementary or read.is_unmapped:
-            continue
+    for read in reads[:limit]:
         blocks = read.get_blocks()
-        touches = [any(s < int(e["end"]) and int(e["start"]) < t for s, t in blocks) for e in (first, last)]
-        out.append((read.infer_read_length() or 0, all(touches)))
+        whole = all(any(s < end and start < t for s, t in blocks) for start, end in ends)
+        out.append((read.infer_read_length() or 0, whole))
     return out
 
 

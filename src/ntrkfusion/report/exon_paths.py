@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..calling.junctions import Segment, parse_cigar, segment_from_cigar, segment_of, sa_segments
+from ..calling.junctions import REF_OPS, Segment, parse_cigar, segment_from_cigar, segment_of
 
-REF_OPS = set("MDN=X")  # operations that consume the reference
-MATCH_OPS = set("M=X")  # ... and align read bases there
+MATCH_OPS = set("M=X")  # operations that align read bases to the reference
 
 
 def blocks(start: int, cigar: list[tuple[int, str]]) -> list[tuple[int, int]]:
-    """Aligned blocks (0-based half-open) of an alignment starting at the 1-based ``start``."""
+    """Aligned blocks (0-based half-open) of an SA entry starting at the 1-based ``start`` (a
+    record's own are pysam's ``get_blocks``)."""
     out, pos = [], start - 1
     for n, op in cigar:
         if op in MATCH_OPS:
@@ -29,10 +29,6 @@ def blocks(start: int, cigar: list[tuple[int, str]]) -> list[tuple[int, int]]:
         if op in REF_OPS:
             pos += n
     return out
-
-
-def _own_blocks(read) -> list[tuple[int, int]]:
-    return blocks(read.reference_start + 1, [(n, "MIDNSHP=X"[op]) for op, n in read.cigartuples])
 
 
 def _record_at(bam, name: str, chrom: str, pos: int, reverse: bool):
@@ -47,13 +43,13 @@ def _record_at(bam, name: str, chrom: str, pos: int, reverse: bool):
 
 def _parts(read, bam=None) -> list[tuple[Segment, list[tuple[int, int]]]]:
     """Every alignment of a read (this record and its SA tag's), with its aligned blocks."""
-    parts = [(segment_of(read), _own_blocks(read))]
-    if read.has_tag("SA"):
-        for entry, seg in zip(read.get_tag("SA").rstrip(";").split(";"), sa_segments(read)):
-            chrom, pos, strand, text = entry.split(",")[:4]
-            other = _record_at(bam, read.query_name, chrom, int(pos), strand == "-")
-            spans = _own_blocks(other) if other is not None else blocks(int(pos), parse_cigar(text))
-            parts.append((segment_from_cigar(chrom, int(pos), parse_cigar(text), strand == "-", seg.mapq), spans))
+    parts = [(segment_of(read), read.get_blocks())]
+    for entry in read.get_tag("SA").rstrip(";").split(";") if read.has_tag("SA") else ():
+        chrom, pos, strand, text, mapq = entry.split(",")[:5]
+        cigar, reverse = parse_cigar(text), strand == "-"
+        other = _record_at(bam, read.query_name, chrom, int(pos), reverse)
+        spans = other.get_blocks() if other is not None else blocks(int(pos), cigar)
+        parts.append((segment_from_cigar(chrom, int(pos), cigar, reverse, int(mapq)), spans))
     return sorted(parts, key=lambda p: (p[0].qstart, p[0].qend))
 
 

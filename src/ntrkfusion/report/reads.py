@@ -103,9 +103,11 @@ def write_supporting_reads(bam: pysam.AlignmentFile, evidence: pd.DataFrame, fus
     spans = [(r.reference_name, r.reference_start, r.reference_end or r.reference_start + 1)
              for _, r in sorted(records.items())]  # fmt: skip
     paths = {}
-    for candidate, group in evidence.groupby("candidate") if ann is not None else ():
-        mine = set(group["read_name"])
-        paths[int(candidate)] = exon_paths({r.query_name: r for r in records.values() if r.query_name in mine}, ann, bam)
+    if ann is not None:  # long reads: each candidate's reads, one record each, and their exon paths
+        for candidate, group in evidence.groupby("candidate"):
+            mine = set(group["read_name"])
+            paths[int(candidate)] = exon_paths({r.query_name: r for r in records.values() if r.query_name in mine},
+                                               ann, bam)  # fmt: skip
     return SupportingReads(data, tuple(bam.references), spans, fragments, paths)
 
 
