@@ -105,6 +105,8 @@ CASES = [
          ("1 sample ready",)),
     Case("check_samples_config_key_unknown", lambda t: _check_with_config(t, "qc:\n  min_depht: 3\n"), 1,
          ("config section qc:", "'min_depht' was unexpected")),
+    Case("check_samples_config_long_reads_neither_auto_nor_a_boolean",
+         lambda t: _check_with_config(t, "long_reads: maybe\n"), 1, ("config key long_reads: 'maybe' is not one of",)),
     Case("check_samples_config_names_a_missing_panel_of_normals", lambda t: _check_with_config(
         t, f"panel_of_normals: {t / 'nope.tsv'}\n"), 1, ("panel_of_normals", "nope.tsv")),
     Case("reheadered_to_bare_names_with_chr_sa_tags", lambda t: _reheadered(t, lambda n: n.removeprefix("chr")), 0,
