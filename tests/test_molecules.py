@@ -10,7 +10,7 @@ import pytest
 
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.calling.clips import BOUNDARY_COLUMNS, KEY, ExonBoundaryIndex
-from ntrkfusion.calling.evidence import Evidence, UnalignedRead, _fragment_key
+from ntrkfusion.calling.evidence import Evidence, UnalignedRead, fragment_key
 from ntrkfusion.calling.junctions import Side
 from ntrkfusion.calling.molecules import UmiReader, count_fragments
 from ntrkfusion.calling.unaligned import place_unaligned
@@ -83,7 +83,7 @@ def split_read(name: str, primary_at_partner: bool) -> list[Read]:
 def test_split_read_records_share_one_fragment_key_whichever_part_is_primary(bam_factory):
     bam = bam_factory(reads=split_read("x", True) + split_read("y", False))
     with pysam.AlignmentFile(str(bam)) as f:
-        keys = {(r.query_name, r.is_supplementary): _fragment_key(r) for r in f.fetch(until_eof=True)}
+        keys = {(r.query_name, r.is_supplementary): fragment_key(r) for r in f.fetch(until_eof=True)}
     assert len(keys) == 4 and len(set(keys.values())) == 1, keys
 
 

@@ -134,7 +134,7 @@ def extract(bam: pysam.AlignmentFile, region: Region, gene_span: tuple[int, int]
             if (flag & 0x30C) == 0x4 and gene_span[0] <= read.reference_start + 1 <= gene_span[1]:
                 counts.unaligned.append(UnalignedRead(read.query_name, region.name, region.contig,
                                                       read.query_sequence or "", flag, read.is_duplicate,
-                                                      _fragment_key(read), umi(read)))  # fmt: skip
+                                                      fragment_key(read), umi(read)))  # fmt: skip
             continue
         if not flag & 0x800:
             reads += 1
@@ -187,10 +187,10 @@ def partner_clips(bam: pysam.AlignmentFile, contig: str, bp: int, keep: str, ntr
     for read in bam.fetch(contig, max(0, bp - 200), bp + 200):
         if read.is_unmapped or read.is_secondary or read.is_qcfail or read.has_tag("SA") or not read.cigartuples:
             continue
-        for side, seq, anchor in _clips(read, min_clip):
+        for side, seq, anchor in soft_clips(read, min_clip):
             if side.keep == keep and abs(side.pos - bp) <= snap:
                 found.append(Evidence(read.query_name, ntrk, EvidenceKind.PARTNER_CLIP, read.flag, read.mapping_quality,
-                                      read.is_duplicate, _fragment_key(read), ntrk_side, side, seq, anchor,
+                                      read.is_duplicate, fragment_key(read), ntrk_side, side, seq, anchor,
                                       mapq_b=read.mapping_quality, anchor_a=len(seq),
                                       anchor_b=read.query_alignment_length, umi=umi(read)))  # fmt: skip
     return found
@@ -207,7 +207,7 @@ def _in_gene(side: Side, region: Region, span: tuple[int, int]) -> bool:
 def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -> list[Evidence]:
     def make(kind, a, b, clip="", anchor="", **extra):
         return Evidence(read.query_name, region.name, kind, read.flag, read.mapping_quality, read.is_duplicate,
-                        _fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
+                        fragment_key(read), a, b, clip, anchor, umi=umi(read), **extra)  # fmt: skip
 
     if read.has_tag("SA"):
         # a part aligned on poly(A) or a repeat says nothing of where the molecule lies
@@ -232,7 +232,7 @@ def _evidence(read, region: Region, span: tuple[int, int], min_clip: int, umi) -
             found.append(make(EvidenceKind.DISCORDANT, a, b, mapq_b=mate_mapq, anchor_a=read.query_alignment_length))
     if "S" in cigar:
         found += [make(EvidenceKind.CLIP, side, None, seq, anchor, anchor_a=read.query_alignment_length)
-                  for side, seq, anchor in _clips(read, min_clip)]  # fmt: skip
+                  for side, seq, anchor in soft_clips(read, min_clip)]  # fmt: skip
     return found
 
 
@@ -309,7 +309,7 @@ NEAR_MATE = 1000  # a mate within this many bases of the gene, or of its read, i
 SHORT_BLOCK = 20  # an aligned block this short, between a clip and a splice, belongs to the clip
 
 
-def _clips(read, min_clip: int):
+def soft_clips(read, min_clip: int):
     """Soft clips of >= min_clip bases: (side, clipped sequence, adjacent aligned bases).
 
     An aligner may splice the first bases of a clip onto a nearby exon end (a short block
@@ -342,7 +342,7 @@ def _block_starts(read) -> list[int]:
     return out
 
 
-def _fragment_key(read) -> str:
+def fragment_key(read) -> str:
     """Both reads' unclipped 5' ends and strands (Picard MarkDuplicates' key): identical for PCR
     duplicates of one fragment.  Unclipped, because reads clipped at a junction all start their
     alignment at the junction.  A split read adds the ends of its other alignments (SA), so that

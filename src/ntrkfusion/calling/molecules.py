@@ -89,7 +89,7 @@ def count_fragments(evidence: list[Evidence]) -> dict:
         f = fragments.setdefault(ev.read_name, _Fragment(set(), True, None, ev.umi, 0))
         f.kinds.add(ev.kind)
         f.flagged = f.flagged and ev.duplicate
-        # a split read's primary and supplementary records share a key (evidence._fragment_key)
+        # a split read's primary and supplementary records share a key (evidence.fragment_key)
         f.key = min(f.key or ev.fragment_key, ev.fragment_key)
         f.umi = f.umi or ev.umi
         f.mapq = max(f.mapq, ev.junction_mapq)

@@ -86,11 +86,17 @@ def set_aside_spliced_clips(evidence: list[Evidence], ann: Annotation, index: Ex
 def shifted_clip(ev: Evidence, shift: int) -> tuple[int, str | None]:
     """The NTRK-side position and clipped sequence when ``shift`` aligned bases next to the clip
     are given back to it (the aligner extended the alignment across the junction by chance)."""
-    if ev.side_a.keep == "left":
-        pos, clip = ev.side_a.pos - shift, (ev.anchor_seq[-shift:] if shift else "") + ev.clip_seq
+    return shift_clip(ev.side_a, ev.clip_seq, ev.anchor_seq, shift)
+
+
+def shift_clip(side: Side, clip_seq: str, anchor_seq: str, shift: int) -> tuple[int, str | None]:
+    """The aligned side's position and clipped sequence when ``shift`` aligned bases next to the
+    clip (``anchor_seq``) are given back to it; None when the anchor is too short."""
+    if side.keep == "left":
+        pos, clip = side.pos - shift, (anchor_seq[-shift:] if shift else "") + clip_seq
     else:
-        pos, clip = ev.side_a.pos + shift, ev.clip_seq + ev.anchor_seq[:shift]
-    return pos, (clip if len(clip) - len(ev.clip_seq) == shift else None)
+        pos, clip = side.pos + shift, clip_seq + anchor_seq[:shift]
+    return pos, (clip if len(clip) - len(clip_seq) == shift else None)
 
 
 def consensus_boundaries(bam: pysam.AlignmentFile, ann: Annotation, contigs: ContigNames,
