@@ -25,6 +25,7 @@ from . import filters as flt
 from .clips import ExonBoundaryIndex, boundary_table, clip_in_transcript_orientation
 from .cluster import Candidate, ClusterSettings, Clusterer, loci
 from .unaligned import place_unaligned
+from .partner_exons import partner_exon_evidence
 from .molecules import UmiReader, count_fragments, umi_reader
 from .describe import describe
 from .fused_sequence import add_fused_sequences
@@ -105,6 +106,8 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
             _name_clip_partners(evidence, ann, named, contigs, settings.snap)
             unaligned = [u for locus in loci for u in locus.unaligned]
             evidence += place_unaligned(unaligned, named, ann, contigs, settings.min_clip)
+            if not settings.long_reads:
+                evidence += partner_exon_evidence(bam, ann, contigs, named, settings.min_clip, settings.snap, settings.umi)
     set_aside_uninformative(evidence)
     add_mates(bam, evidence)
     clusterer = Clusterer(ann, assay, settings.clustering())
