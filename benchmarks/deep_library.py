@@ -32,10 +32,19 @@ SHARES = {
     "RAB7A": 2.0e-4, "EMC7": 8.0e-5, "VPS29": 1.0e-4, "SNRPD3": 1.0e-4,
     "NTRK2": 4.5e-4, "NTRK1": 1.0e-5, "NTRK3": 5.0e-5,
 }  # fmt: skip
+# the known 5' partners of resources/curated/ntrk_known_partners.tsv that a tumour expresses highly
+# (GTEx-like median TPM x length; CD74 as in an immune-rich tumour), the others at 5e-5: what the
+# calling's read of the partners' exons (calling/partner_exons.py) meets in a real library
+PARTNER_SHARES = {
+    "CD74": 3.0e-3, "LMNA": 1.5e-3, "TPM3": 1.0e-3, "SQSTM1": 8.0e-4, "TPM4": 6.0e-4, "VCL": 5.0e-4,
+    "KIF5B": 3.0e-4, "MPRIP": 2.0e-4, "TPR": 1.5e-4, "IRF2BP2": 1.5e-4, "TFG": 1.0e-4, "ETV6": 1.0e-4,
+    "EML4": 1.0e-4, "PPL": 1.0e-4, "QKI": 1.0e-4,
+}  # fmt: skip
 
 
-def build(pairs: int, background: int, out_dir: Path) -> Path:
-    out = out_dir / f"deep_{pairs // 1_000_000}M.bam"
+def build(pairs: int, background: int, out_dir: Path, partners: bool = False) -> Path:
+    """The library's BAM (built once per size); ``partners``: with the known 5' partners' reads too."""
+    out = out_dir / f"deep_{pairs // 1_000_000}M{'_partners' if partners else ''}.bam"
     if out.is_file() and Path(str(out) + ".bai").is_file():
         return out
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -43,9 +52,14 @@ def build(pairs: int, background: int, out_dir: Path) -> Path:
     rng = np.random.default_rng(7)
     records: list[tuple[int, int, str]] = []
     order = {c: i for i, c in enumerate(GRCH38_LENGTHS)}
-    for gene, share in SHARES.items():
+    shares = dict(SHARES)
+    if partners:
+        from ntrkfusion.calling.partner_exons import known_5prime_partners
+
+        shares |= {gene: PARTNER_SHARES.get(gene, 5.0e-5) for gene in known_5prime_partners(ann)}
+    for gene, share in shares.items():
         records += _gene_pairs(ann, gene, int(pairs * share), rng, order)
-    records += _background(background, rng, order, ann)
+    records += _background(background, rng, order, ann, tuple(shares))
     records.sort()
     header = "@HD\tVN:1.6\tSO:coordinate\n" + "".join(f"@SQ\tSN:{c}\tLN:{n}\n" for c, n in GRCH38_LENGTHS.items())
     header += "@RG\tID:deep\tSM:deep\n@PG\tID:STAR\tPN:STAR\tVN:2.7.10b\n"
@@ -97,12 +111,12 @@ def _align(spans, offsets, tx_offset: int) -> tuple[int, str]:
     return pos, "".join(cigar)
 
 
-def _background(n: int, rng, order, ann) -> list[tuple[int, int, str]]:
+def _background(n: int, rng, order, ann, genes: tuple[str, ...]) -> list[tuple[int, int, str]]:
     """Pairs over chr1-chr22 away from the genes above: the part of the library no stage reads."""
     chroms = [f"chr{i}" for i in range(1, 23)]
     weights = np.array([GRCH38_LENGTHS[c] for c in chroms], dtype=float)
     busy = [(ann.transcript(g)["chrom"], int(ann.transcript(g)["tx_start"]) - 20_000,
-             int(ann.transcript(g)["tx_end"]) + 20_000) for g in SHARES]  # fmt: skip
+             int(ann.transcript(g)["tx_end"]) + 20_000) for g in genes]  # fmt: skip
     seq, qual = "C" * READ, "F" * READ
     out = []
     for chrom, k in zip(chroms, rng.multinomial(n, weights / weights.sum())):
@@ -123,5 +137,6 @@ if __name__ == "__main__":
     parser.add_argument("--pairs", type=int, default=100_000_000, help="library size the profile follows")
     parser.add_argument("--background", type=int, default=2_000_000, help="pairs standing in for the rest")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks/data", help="folder for the BAM")
+    parser.add_argument("--partners", action="store_true", help="the known 5' partners' reads too")
     args = parser.parse_args()
-    print(build(args.pairs, args.background, args.out))
+    print(build(args.pairs, args.background, args.out, args.partners))

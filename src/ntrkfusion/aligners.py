@@ -95,6 +95,15 @@ def _minimap2(command: str) -> Aligner:
     return MINIMAP2
 
 
+_NAMED = {a.name: a for a in (STAR_CHIMERIC, STAR, STAR_PLAIN, HISAT2, BWA, BOWTIE2, MINIMAP2, MINIMAP2_LONG_RNA,
+                               MINIMAP2_LONG_DNA, PBMM2_ISOSEQ, PBMM2, DRAGEN)}  # fmt: skip
+
+
+def by_name(name: str) -> Aligner:
+    """The aligner a file's checks named (``BamInfo.aligner``); another name: not known."""
+    return _NAMED.get(name, UNKNOWN)
+
+
 def long_reads(found: Aligner, setting: object = "auto") -> bool:
     """Are a file's reads long (config ``long_reads``: ``auto`` reads it from ``@PG``, true or false
     says so for a file whose header lost its aligner's line)?"""

@@ -51,8 +51,9 @@ def write_bam(path: Path, reads: list[Read], index: bool = True, seed: int = 0, 
             seg.query_name, seg.flag, seg.mapping_quality = r.name, r.flag, r.mapq
             seg.reference_name = _name(r.contig, chr_prefix)
             seg.reference_start = r.pos - 1
-            seg.cigarstring = r.cigar
-            length = seg.infer_query_length()
+            if not r.flag & 0x4:  # an unaligned read has no CIGAR (placed at its mate's position)
+                seg.cigarstring = r.cigar
+            length = seg.infer_query_length() if not r.flag & 0x4 else len(r.seq or "")
             seg.query_sequence = r.seq or "".join(rng.choice("ACGT") for _ in range(length))
             seg.query_qualities = pysam.qualitystring_to_array("I" * length)
             if r.mate is not None:

@@ -53,6 +53,9 @@ class CallSettings:
     filters: flt.FilterSettings = field(default_factory=flt.FilterSettings)
     umi: UmiReader = field(default_factory=UmiReader)
     long_reads: bool = False  # the file's reads are whole molecules (BamInfo.long_reads)
+    # read the known 5' partners' exons for reads that continue into an NTRK exon (partner_exons.py):
+    # for aligners that write no split reads (stages/call.py; aligners.Aligner.split_reads not True)
+    read_partner_exons: bool = False
 
     def clustering(self) -> ClusterSettings:
         return ClusterSettings(self.snap, self.dna_window, self.mate_window, self.filters.min_mapq,
@@ -106,7 +109,7 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
             _name_clip_partners(evidence, ann, named, contigs, settings.snap)
             unaligned = [u for locus in loci for u in locus.unaligned]
             evidence += place_unaligned(unaligned, named, ann, contigs, settings.min_clip)
-            if not settings.long_reads:
+            if settings.read_partner_exons and not settings.long_reads:
                 evidence += partner_exon_evidence(bam, ann, contigs, named, settings.min_clip, settings.snap, settings.umi)
     set_aside_uninformative(evidence)
     add_mates(bam, evidence)

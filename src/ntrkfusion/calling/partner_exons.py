@@ -28,6 +28,8 @@ aligners' and show in the NTRK locus already.  The last exon is left out (no spl
 
 from __future__ import annotations
 
+import re
+
 from ..annotation import Annotation
 from ..genome import ContigNames
 from ..partners import known_partners
@@ -38,6 +40,9 @@ from .evidence import Evidence, UnalignedRead, fragment_key, soft_clips
 from .junctions import Side
 from .splicing import shift_clip
 from .unaligned import MIN_NTRK_BASES, place_unaligned
+
+
+_LAST_CLIP, _FIRST_CLIP = re.compile(r"(\d+)S$"), re.compile(r"^(\d+)S")  # a CIGAR's soft clip at its end, start
 
 
 def known_5prime_partners(ann: Annotation) -> dict[str, tuple[str, ...]]:
@@ -87,6 +92,7 @@ class _PartnerReads:
         self.gene, self.strand, self.exon_ends, self.ntrk_genes = gene, strand, exon_ends, ntrk_genes
         self.ann, self.contigs, self.index, self.min_clip, self.snap, self.umi = ann, contigs, index, min_clip, snap, umi
         self.keep = "left" if strand == "+" else "right"  # a 5' partner keeps its 5' end
+        self._clip_at_3prime = _LAST_CLIP if strand == "+" else _FIRST_CLIP
         self.clipped: dict[tuple[str, int], Evidence] = {}
         self.unaligned: dict[tuple[str, str], UnalignedRead] = {}
         self.mates: dict[str, int] = {}  # aligned reads whose mate is not: their MAPQ
@@ -101,10 +107,14 @@ class _PartnerReads:
                         read.query_name, ntrk, contig, read.query_sequence or "", flag, read.is_duplicate,
                         fragment_key(read), self.umi(read))  # fmt: skip
             return
-        if flag & 0x300 or not read.cigartuples or read.has_tag("SA"):  # secondary, QC-fail; split reads
+        if flag & 0x300:  # secondary, QC-fail
             return
         if flag & 0x8 and not flag & 0x800:
             self.mates[read.query_name] = read.mapping_quality
+        # most reads are not clipped on the partner's 3' side: said from the CIGAR text, quickly
+        clip = self._clip_at_3prime.search(read.cigarstring or "")
+        if clip is None or int(clip.group(1)) < self.min_clip or read.has_tag("SA"):  # SA: a split-read aligner's
+            return
         for side, clip, anchor in soft_clips(read, self.min_clip):
             if side.keep == self.keep and (read.query_name, flag) not in self.clipped:
                 found = self._into_ntrk_exon(read, side, clip, anchor)

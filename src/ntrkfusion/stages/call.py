@@ -11,6 +11,7 @@ from functools import lru_cache
 import pandas as pd
 import pysam
 
+from ..aligners import by_name
 from ..annotation import Annotation
 from ..calling.engine import call_sample, settings_from_config
 from ..calling.pon import PanelOfNormals
@@ -44,7 +45,8 @@ def call(sample: Sample, info: BamInfo, bam: pysam.AlignmentFile, ann: Annotatio
     reference = config.get("reference") or None
     pon = _panel(config["panel_of_normals"]).restricted(sample.assay, ann.build) if config.get("panel_of_normals") else None
     result = call_sample(bam, sample.sample, sample.assay, ann, reference=reference,
-                         settings=replace(settings_from_config(config), long_reads=info.long_reads),
+                         settings=replace(settings_from_config(config), long_reads=info.long_reads,
+                                          read_partner_exons=by_name(info.aligner).split_reads is not True),
                          boundaries=boundaries, pon=pon)  # fmt: skip
     loci = tuple(LocusCount(c.gene, c.region, c.reads, c.low_mapq_reads) for c in result.loci)
     info = replace(info, loci=loci)
