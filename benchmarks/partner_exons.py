@@ -66,7 +66,7 @@ def measure(bam_path: Path, repeat: int) -> dict:
                 extract(bam, region, (int(tx["tx_start"]) + 1, int(tx["tx_end"])), s.min_clip, s.filters.min_mapq)
 
         def partners():
-            partner_exon_evidence(bam, ann, contigs, ExonBoundaryIndex(empty), s.min_clip, s.snap)
+            partner_exon_evidence(bam, ann, contigs, ExonBoundaryIndex(empty), s.min_clip, s.snap)  # (evidence, genes)
 
         windows = [(contigs.to_bam(e["chrom"].iat[0]), int(a), int(b)) for e in map(ann.exons, known_5prime_partners(ann))
                    for a, b in zip(e["start"].iloc[:-1], e["end"].iloc[:-1])]  # fmt: skip

@@ -58,8 +58,10 @@ def _unaligned(name: str, mate_pos: int = 11869600) -> list[Read]:
 
 def _evidence(bam_path):
     with pysam.AlignmentFile(str(bam_path)) as bam:
-        return partner_exon_evidence(bam, ANN, ContigNames(tuple(bam.references)), ExonBoundaryIndex(_table()),
-                                     MIN_CLIP, SNAP)  # fmt: skip
+        found, genes = partner_exon_evidence(bam, ANN, ContigNames(tuple(bam.references)), ExonBoundaryIndex(_table()),
+                                             MIN_CLIP, SNAP)  # fmt: skip
+    assert genes == tuple(known_5prime_partners(ANN))  # every partner's exons read (the header has every contig)
+    return found
 
 
 def test_the_known_partners_come_from_the_curated_table():
@@ -88,7 +90,10 @@ def test_a_clip_that_is_no_ntrk_exon_or_not_at_an_exon_end_is_not_evidence(bam_f
     short = _pair("short", ETV6_E5_END - 84, "85M15S", "A" * 85 + NTRK3_E15_SEQ[:15])  # 15 NTRK3 bases: < 20
     split = _clipped("split")
     split[0].tags = {"SA": "chr15,87940700,-,49S51M,60,0;"}  # a split-read aligner's: the NTRK locus has it
-    assert _evidence(bam_factory(reads=other + mid + short + split)) == []
+    noise = _unaligned("noise", mate_pos=11869300)
+    noise[1].seq = "".join(_rng.choice("ACGT") for _ in range(100))  # unaligned, but no junction in it
+    reads = other + mid + short + split + noise
+    assert _evidence(bam_factory(reads=reads)) == []
 
 
 def test_a_read_left_unaligned_beside_a_partner_mate_is_placed_by_its_sequence(bam_factory):
@@ -126,3 +131,17 @@ def test_only_the_aligners_that_write_no_split_reads_have_their_partners_read(ba
     assert [by_name(n).split_reads is not True for n in names] == [True, True, True, False, False]
     bam = bam_factory(reads=_clipped("star1") + _unaligned("hisat1"))
     assert call_sample(bam, "S", "rna", ANN, boundaries=_table()).fusions.empty  # the default: NTRK loci only
+
+
+def test_the_result_and_the_report_say_when_the_partners_exons_were_read(analysed):
+    """STAR without chimeric output and HISAT2: the known partners' exons read (bam_info.json,
+    qc.json inputs, the report's methods); STAR with chimeric output and BWA-MEM: the NTRK loci only."""
+    from ntrkfusion.records import read_bam_info
+
+    for case, read in (("etv6_ntrk3_nochim", True), ("etv6_ntrk3_hisat2", True), ("etv6_ntrk3", False),
+                       ("etv6_ntrk3_bwa", False)):  # fmt: skip
+        genes = analysed[case].qc.inputs["partner_genes"]
+        assert bool(genes) is read and (not read or "ETV6" in genes)
+        assert list(read_bam_info(analysed[case].folder / "bam_info.json").partner_genes) == genes
+        html = (analysed[case].folder / "report.html").read_text()
+        assert (f"the exons of the {len(genes)} known 5′ partner genes" in html) is read

@@ -139,6 +139,11 @@ def test_result_rule():
     readthrough = pd.DataFrame([fusion_row(fusion="NTRK1::PEAR1", gene5="NTRK1", gene3="PEAR1",
                                            filters="ntrk_not_3prime;readthrough", classification="artefact")])  # fmt: skip
     assert decide(readthrough, {}, metrics, "rna", s)[0] == "NEGATIVE"
+    exact = pd.DataFrame([fusion_row(filters="low_support", supporting_fragments=2, split_reads=1, classification="subthreshold",
+                                     support_rule="exact_known_join", required_fragments=2)])  # fmt: skip
+    assert decide(exact, {}, metrics, "rna", s)[1][1] == (
+        "sub-threshold evidence for ETV6::NTRK3 (2 fragments, 1 across the junction, 2 needed: reads across an exact, "
+        "known, in-frame join; fewer distinct supporting fragments than required)")  # fmt: skip
     many = pd.DataFrame([fusion_row(filters="low_support", supporting_fragments=2, classification="subthreshold",
                                     fusion=f"G{i}::NTRK3") for i in range(7)])  # fmt: skip
     result, reasons = decide(many, {}, metrics, "rna", s)

@@ -58,6 +58,7 @@ class BamInfo:
     read_group_samples: tuple[str, ...] = ()  # the SM tags of the header's read groups
     warnings: tuple[str, ...] = ()  # visible in qc.json and the report
     loci: tuple[LocusCount, ...] = ()
+    partner_genes: tuple[str, ...] = ()  # known 5' partners whose exons the calling read (calling/partner_exons.py)
 
     @property
     def ntrk_reads(self) -> int:
@@ -77,6 +78,7 @@ class BamInfo:
         values = {k: record[k] for k in names if k in record}
         values["read_group_samples"] = tuple(values.get("read_group_samples", ()))
         values["warnings"] = tuple(values.get("warnings", ()))
+        values["partner_genes"] = tuple(values.get("partner_genes", ()))
         loci = tuple(LocusCount(**locus) for locus in record.get("loci", ()))
         return cls(**values, loci=loci)
 

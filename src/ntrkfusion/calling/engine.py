@@ -67,6 +67,7 @@ class CallResult:
     evidence: pd.DataFrame
     fusions: pd.DataFrame
     loci: list[LocusReads] = field(default_factory=list)  # the padded NTRK loci read, with their counts
+    partner_genes: tuple[str, ...] = ()  # the known 5' partners whose exons were read (partner_exons.py)
 
     @property
     def ntrk_reads(self) -> int:
@@ -96,7 +97,7 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
         evidence += found
         loci.append(counts)
     set_aside_same_gene(evidence, ann, spans, assay)
-    named = None
+    named, partner_genes = None, ()
     if assay == RNA:
         if boundaries is None and reference:
             boundaries = boundary_table(ann, reference)
@@ -110,7 +111,9 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
             unaligned = [u for locus in loci for u in locus.unaligned]
             evidence += place_unaligned(unaligned, named, ann, contigs, settings.min_clip)
             if settings.read_partner_exons and not settings.long_reads:
-                evidence += partner_exon_evidence(bam, ann, contigs, named, settings.min_clip, settings.snap, settings.umi)
+                found, partner_genes = partner_exon_evidence(bam, ann, contigs, named, settings.min_clip, settings.snap,
+                                                             settings.umi)  # fmt: skip
+                evidence += found
     set_aside_uninformative(evidence)
     add_mates(bam, evidence)
     clusterer = Clusterer(ann, assay, settings.clustering())
@@ -130,7 +133,7 @@ def call_sample(bam: pysam.AlignmentFile | str | Path, sample: str, assay: str, 
     add_fused_sequences(rows, ann, reference)
     fusions = to_frame([in_bam_names(row, contigs) for row in rows])
     _number_candidates(fusions, candidates)
-    return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"), loci)
+    return CallResult(evidence_frame(evidence), fusions.drop(columns="_index"), loci, partner_genes)
 
 
 SITE_COLUMNS = ("chrom5", "chrom3")  # a contig name

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..vocabulary import CandidateClass, Result
-from ..calling.filters import CONCERNS, parse, rule_words
+from ..calling.filters import CONCERNS, EXACT_JOIN_RULE, parse, rule_words
 from ..vocabulary import NTRK_GENES, RNA
 from .flags import FAIL, FAIL_FLAGS, QCSettings, imbalanced
 
@@ -54,6 +54,8 @@ def _concern(row) -> str:
     why = "; ".join(f.words for f in parse(row.filters))
     support = count(row.supporting_fragments, "fragment")
     if row.classification == CandidateClass.SUBTHRESHOLD:
+        if row.support_rule == EXACT_JOIN_RULE.name:  # the rule counts the molecules read across the junction
+            support += f", {int(row.split_reads)} across the junction"
         return f"sub-threshold evidence for {row.fusion} ({support}, {rule_words(row.support_rule, row.required_fragments)}; {why})"
     if row.classification == CandidateClass.KNOWN_FUSION_IN_PANEL:
         return (f"known fusion {row.fusion} ({support}) passes every filter but is in the panel of normals: "

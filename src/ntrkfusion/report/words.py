@@ -147,7 +147,7 @@ def methods(qc: SampleResult, needed: int, padding: int) -> list[str]:
     return [
         f"The sample was tested by {ASSAY_WORDS.get(qc.assay, qc.assay)}, aligned with {aligner} to {qc.build}. "
         f"The reads of NTRK1, NTRK2 and NTRK3 and {padding:,} bases on each side were read through the file's index "
-        f"for evidence of {where}: split, spliced, clipped and paired reads.",
+        f"for evidence of {where}: split, spliced, clipped and paired reads." + _partner_exons_words(qc),
         f"A fusion is reported when at least {count(needed, 'distinct supporting molecule')} (fewer for a known "
         "partner in DNA, and in RNA for an exact join: both sides at annotated exon boundaries, a known partner, in "
         "frame, read across by two molecules; more when the breakpoints are not at exon boundaries), with at least "
@@ -156,6 +156,16 @@ def methods(qc: SampleResult, needed: int, padding: int) -> list[str]:
         statement(qc.metrics.get("lod_kind")),
         f"ntrkfusion {((provenance.get('pipeline') or {}).get('version')) or ''}, annotation {annotation}.",
     ]
+
+
+def _partner_exons_words(qc: SampleResult) -> str:
+    """What was read besides the NTRK loci: the known 5′ partners' exons, for an aligner that writes
+    no split reads (a read across the junction may lie wholly in the partner)."""
+    genes = (qc.inputs or {}).get("partner_genes") or []
+    if not genes:
+        return ""
+    return (f" As this aligner writes no split reads, the exons of the {len(genes)} known 5′ partner genes "
+            f"({', '.join(genes)}) were read too, for reads that continue from an exon end into an NTRK exon.")
 
 
 def lod_level(qc: SampleResult) -> str:

@@ -49,7 +49,7 @@ def call(sample: Sample, info: BamInfo, bam: pysam.AlignmentFile, ann: Annotatio
                                           read_partner_exons=by_name(info.aligner).split_reads is not True),
                          boundaries=boundaries, pon=pon)  # fmt: skip
     loci = tuple(LocusCount(c.gene, c.region, c.reads, c.low_mapq_reads) for c in result.loci)
-    info = replace(info, loci=loci)
+    info = replace(info, loci=loci, partner_genes=result.partner_genes)
     _log(info, result.evidence, result.fusions, ann.build)
     write_evidence(result.evidence, files.evidence)
     write_fusions(result.fusions, files.fusions, files.fusions_tsv)
