@@ -280,7 +280,8 @@ def _rescue_partner_clips(bam, contigs: ContigNames, candidates, ann: Annotation
         except KeyError:
             continue
         keep = "left" if (strand == "+") == partner_is_5 else "right"
-        ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "", cand.ntrk_bp(), "right")
+        ntrk_keep = "left" if (ann.transcript(cand.ntrk_gene)["strand"] == "+") != partner_is_5 else "right"
+        ntrk_side = Side(contigs.to_bam(cand.chrom3 if partner_is_5 else cand.chrom5) or "", cand.ntrk_bp(), ntrk_keep)
         known = {e.read_name for e in cand.evidence}
         new = [e for e in partner_clips(bam, contigs.to_bam(chrom), bp, keep, cand.ntrk_gene, ntrk_side,
                                         settings.min_clip, settings.snap, settings.umi) if e.read_name not in known]  # fmt: skip
