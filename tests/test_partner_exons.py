@@ -7,6 +7,7 @@ import random
 
 import pandas as pd
 import pysam
+import pytest
 
 from ntrkfusion.annotation import load_annotation
 from ntrkfusion.calling.clips import BOUNDARY_COLUMNS, ExonBoundaryIndex
@@ -144,4 +145,82 @@ def test_the_result_and_the_report_say_when_the_partners_exons_were_read(analyse
         assert bool(genes) is read and (not read or "ETV6" in genes)
         assert list(read_bam_info(analysed[case].folder / "bam_info.json").partner_genes) == genes
         html = (analysed[case].folder / "report.html").read_text()
-        assert (f"the exons of the {len(genes)} known 5′ partner genes" in html) is read
+        assert ("is not known to write split reads, the exons of the "
+                f"{len(genes)} known 5′ partner genes" in html) is read  # fmt: skip
+
+
+def _junction_reads(partner: str, exon5: int, ntrk: str, exon3: int, overhang: int = 0):
+    """Any known partner, either strand: a boundary table of the partner's exon end and the NTRK
+    exon start, a STAR-style read clipped at the exon end (``overhang`` NTRK bases aligned by
+    chance) and a HISAT2-style unaligned read beside a mate in the partner's exon."""
+    end, start = ANN.exon_end(partner, exon5), ANN.exon_start(ntrk, exon3)
+    p, n = ANN.transcript(partner), ANN.transcript(ntrk)
+    pseq, nseq = "".join(_rng.choice("ACGT") for _ in range(60)), "".join(_rng.choice("ACGT") for _ in range(60))
+    table = pd.DataFrame([("end", pseq[-12:], pseq, partner, exon5, p["chrom"], end, p["strand"]),
+                          ("start", nseq[:12], nseq, ntrk, exon3, n["chrom"], start, n["strand"])],
+                         columns=BOUNDARY_COLUMNS)  # fmt: skip
+    tx, c = pseq[-49:] + nseq[:51], p["chrom"]  # the read across the junction, along the fused transcript
+    exon = ANN.exons(partner).set_index("exon_number").loc[exon5]  # 0-based start, 1-based end
+    if p["strand"] == "+":
+        beside = max(int(exon["start"]) + 1, end - 150)  # the unaligned read's mate, in the exon
+        pos, cigar, seq, mate = end - 48, f"{49 + overhang}M{51 - overhang}S", tx, end - 400
+        clipped = [Read("star1", c, pos, cigar, flag=PAIR | PROPER | R1 | MATE_REV, seq=seq, mate=(c, mate)),
+                   Read("star1", c, mate, "100M", flag=PAIR | PROPER | R2 | REV, mate=(c, pos))]  # fmt: skip
+    else:  # the genome's forward strand holds the reverse complement: the NTRK bases clipped on the left
+        beside = min(int(exon["end"]), end + 5)
+        pos, cigar, seq, mate = end - overhang, f"{51 - overhang}S{49 + overhang}M", revcomp(tx), end + 300
+        clipped = [Read("star1", c, pos, cigar, flag=PAIR | PROPER | R1 | REV, seq=seq, mate=(c, mate)),
+                   Read("star1", c, mate, "100M", flag=PAIR | PROPER | R2 | MATE_REV, mate=(c, pos))]  # fmt: skip
+    unaligned = [Read("hisat1", c, beside, "100M", flag=PAIR | R1 | MATE_UNMAPPED, mate=(c, beside)),
+                 Read("hisat1", c, beside, flag=PAIR | R2 | UNMAPPED, seq=pseq[-40:] + nseq[:60], mate=(c, beside))]  # fmt: skip
+    return table, clipped + unaligned, (f"{c}:{end}", f"{n['chrom']}:{start}")
+
+
+@pytest.mark.parametrize("partner, exon5, ntrk, exon3, overhang", [
+    ("TPM3", 8, "NTRK1", 10, 0), ("TPM3", 8, "NTRK1", 10, 2),  # a minus-strand partner, NTRK on plus
+    ("BTBD1", 4, "NTRK3", 12, 3),  # both on minus
+    ("ETV6", 5, "NTRK3", 15, 1),
+])  # fmt: skip
+def test_partners_on_either_strand_give_the_exact_breakpoints(bam_factory, partner, exon5, ntrk, exon3, overhang):
+    table, reads, (bp5, bp3) = _junction_reads(partner, exon5, ntrk, exon3, overhang)
+    bam = bam_factory(reads=reads)
+    top = call_sample(bam, "S", "rna", ANN, boundaries=table, settings=CallSettings(read_partner_exons=True)).fusions.iloc[0]
+    assert (top.fusion, top.exon5, top.exon3, top.breakpoint5, top.breakpoint3) == (f"{partner}::{ntrk}", exon5, exon3, bp5, bp3)
+    assert (top.split_reads, top.supporting_fragments, top.support_rule, top.classification) == (
+        2, 2, "exact_known_join", "qualifying")  # fmt: skip
+
+
+def _found(bam_path, table: pd.DataFrame) -> list:
+    with pysam.AlignmentFile(str(bam_path)) as bam:
+        return partner_exon_evidence(bam, ANN, ContigNames(tuple(bam.references)), ExonBoundaryIndex(table), MIN_CLIP,
+                                     SNAP)[0]  # fmt: skip
+
+
+def test_a_clip_that_also_starts_the_partners_own_next_exon_counts_for_none(bam_factory):
+    table, reads, _ = _junction_reads("TPM3", 8, "NTRK1", 10)
+    bam = bam_factory(reads=reads[:2])
+    assert [e.kind for e in _found(bam, table)] == ["partner_clip"]
+    ntrk_start = table.iloc[1]
+    own = ("start", ntrk_start.key, ntrk_start.seq, "TPM3", 9, "chr1", ANN.exon_start("TPM3", 9), "-")  # its splicing
+    assert _found(bam, pd.concat([table, pd.DataFrame([own], columns=BOUNDARY_COLUMNS)], ignore_index=True)) == []
+
+
+def test_a_read_placed_for_two_ntrk_genes_counts_for_neither(bam_factory):
+    """SQSTM1 joins NTRK1, NTRK2 and NTRK3: an unaligned read whose bases start exons of two of them
+    (paralogs) names no NTRK gene."""
+    table, reads, _ = _junction_reads("SQSTM1", 5, "NTRK2", 12)
+    bam = bam_factory(reads=reads[2:])
+    assert [(e.kind, e.region) for e in _found(bam, table)] == [("unaligned", "NTRK2")]
+    twin = table.iloc[1]
+    other = ("start", twin.key, twin.seq, "NTRK1", 10, "chr1", ANN.exon_start("NTRK1", 10), "+")
+    assert _found(bam, pd.concat([table, pd.DataFrame([other], columns=BOUNDARY_COLUMNS)], ignore_index=True)) == []
+
+
+def test_every_partner_clip_keeps_the_ntrk_3prime_side(analysed):
+    """NTRK3 lies on the minus strand: as the 3' partner it keeps the bases left of its breakpoint,
+    whichever path found the partner-side clip (the known partners' exons, or the rescue at a
+    candidate's partner breakpoint, which once wrote "right")."""
+    for case in ("etv6_ntrk3", "etv6_ntrk3_nochim", "etv6_ntrk3_hisat2", "amp_etv6_ntrk3", "novel_gpi_ntrk3"):
+        ev = analysed[case].evidence
+        clips = ev[(ev["kind"] == "partner_clip") & (ev["set_aside"] == "")]
+        assert len(clips) and set(clips["keep_a"]) == {"left"}, case

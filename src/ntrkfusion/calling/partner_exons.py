@@ -22,8 +22,8 @@ bases of an exon of an NTRK gene it is known to join (at least ``MIN_NTRK_BASES`
 
 Only known partners are read: the exact-join support rule (2 molecules) is theirs, a novel
 partner needs the default 5 and the NTRK loci show it.  Reads with an SA tag are the split-read
-aligners' and show in the NTRK locus already; the caller reads the partners only for aligners that
-write no split reads (``CallSettings.read_partner_exons``).  The last exon is left out (no splice
+aligners' and show in the NTRK locus already; the caller reads the partners only for aligners not
+known to write split reads (``CallSettings.read_partner_exons``).  The last exon is left out (no splice
 donor, and the 3' end where most of a library's reads lie).  Cost, by ``benchmarks/partner_exons.py``
 on a 100 M-pair library with the partners at a tumour's expression: 1.7 M reads, 1.85 s (14.6 times
 the NTRK loci's 0.13 s, 1.8 times pysam's bare fetch of the same reads).
@@ -32,6 +32,7 @@ the NTRK loci's 0.13 s, 1.8 times pysam's bare fetch of the same reads).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..annotation import Annotation
 from ..genome import ContigNames
@@ -118,31 +119,34 @@ class _PartnerReads:
         if flag & 0x8 and not flag & 0x800:
             self.mates[read.query_name] = read.mapping_quality
         # most reads are not clipped on the partner's 3' side: said from the CIGAR text, quickly
-        clip = self._clip_at_3prime.search(read.cigarstring or "")
-        if clip is None or int(clip.group(1)) < self.min_clip or read.has_tag("SA"):  # SA: a split-read aligner's
+        tail = self._clip_at_3prime.search(read.cigarstring or "")
+        if tail is None or int(tail.group(1)) < self.min_clip or read.has_tag("SA"):  # SA: a split-read aligner's
             return
         for side, clip, anchor in soft_clips(read, self.min_clip):
             if side.keep == self.keep and (read.query_name, flag) not in self.clipped:
-                found = self._into_ntrk_exon(read, side, clip, anchor)
+                found = self._into_ntrk_exon(read, side, clip, anchor, int(tail.group(1)))
                 if found is not None:
                     self.clipped[(read.query_name, flag)] = found
 
-    def _into_ntrk_exon(self, read, side: Side, clip: str, anchor: str) -> Evidence | None:
-        """A partner clip whose bases start an exon of a paired NTRK gene, at this partner's exon end."""
+    def _into_ntrk_exon(self, read, side: Side, clip: str, anchor: str, soft: int) -> Evidence | None:
+        """A partner clip whose bases start an exon of a paired NTRK gene, and no other gene's (the
+        partner's own next exon: its splicing), at this partner's exon end.  ``soft``: the CIGAR's
+        soft-clipped bases (``clip`` may hold a short aligned block too, ``evidence.soft_clips``)."""
         for shift in range(0, self.snap + 1):
             pos, shifted = shift_clip(side, clip, anchor, shift)
             if shifted is None or pos not in self.exon_ends or len(shifted) < MIN_NTRK_BASES:
                 continue
             clip_tx = shifted if self.strand == "+" else revcomp(shifted)
-            hits = [h for h in self.index.partner(clip_tx, partner_is_5prime=False) if h.gene in self.ntrk_genes]
-            if len({h.gene for h in hits}) != 1:
+            hits = self.index.partner(clip_tx, partner_is_5prime=False)
+            genes = {h.gene for h in hits}
+            if len(genes) != 1 or not genes <= set(self.ntrk_genes):
                 continue
             hit = hits[0]
             ntrk_side = Side(self.contigs.to_bam(hit.chrom) or hit.chrom, hit.pos, "right" if hit.strand == "+" else "left")
             return Evidence(read.query_name, hit.gene, EvidenceKind.PARTNER_CLIP, read.flag, read.mapping_quality,
                             read.is_duplicate, fragment_key(read), ntrk_side, Side(side.chrom, pos, side.keep),
                             shifted, anchor, mapq_b=read.mapping_quality, anchor_a=len(shifted),
-                            anchor_b=read.query_alignment_length - shift, umi=self.umi(read))  # fmt: skip
+                            anchor_b=read.query_alignment_length - (len(shifted) - soft), umi=self.umi(read))  # fmt: skip
         return None
 
     def evidence(self) -> list[Evidence]:
@@ -152,7 +156,8 @@ class _PartnerReads:
             u.mate_mapq = self.mates[u.read_name]
         placed = [ev for ev in place_unaligned(waiting, self.index, self.ann, self.contigs, self.min_clip)
                   if ev.side_b.pos in self.exon_ends and self._on_partner_contig(ev.side_b.chrom)]  # fmt: skip
-        return [self.clipped[k] for k in sorted(self.clipped)] + placed
+        genes = Counter(ev.read_name for ev in placed)  # a read placed for two NTRK genes (SQSTM1's) names neither
+        return [self.clipped[k] for k in sorted(self.clipped)] + [ev for ev in placed if genes[ev.read_name] == 1]
 
     def _on_partner_contig(self, chrom: str) -> bool:
         own = self.ann.transcript(self.gene)["chrom"]

@@ -159,12 +159,12 @@ def methods(qc: SampleResult, needed: int, padding: int) -> list[str]:
 
 
 def _partner_exons_words(qc: SampleResult) -> str:
-    """What was read besides the NTRK loci: the known 5′ partners' exons, for an aligner that writes
-    no split reads (a read across the junction may lie wholly in the partner)."""
+    """What was read besides the NTRK loci: the known 5′ partners' exons, for an aligner not known to
+    write split reads (a read across the junction may lie wholly in the partner)."""
     genes = (qc.inputs or {}).get("partner_genes") or []
     if not genes:
         return ""
-    return (f" As this aligner writes no split reads, the exons of the {len(genes)} known 5′ partner genes "
+    return (f" As this aligner is not known to write split reads, the exons of the {len(genes)} known 5′ partner genes "
             f"({', '.join(genes)}) were read too, for reads that continue from an exon end into an NTRK exon.")
 
 
