@@ -12,16 +12,17 @@ HISAT2 left the same 6 unaligned beside an ETV6 mate; none showed in NTRK3.
 So, with the reference's exon boundaries (``clips.ExonBoundaryIndex``), every exon but the last
 of each known 5' partner (``resources/curated/ntrk_known_partners.tsv``) is read through the
 index, and a read counts when the bases after one of the partner's exon ends are the first
-bases of an exon of an NTRK gene it is known to join (at least ``MIN_NTRK_BASES``, within
-``clips.close_enough``):
+bases of an exon of an NTRK gene it is known to join, and of no other gene's exon (at least
+``MIN_NTRK_BASES``, within ``clips.close_enough``):
 
 * aligned up to the exon end, or up to ``snap`` bases beyond it (bases the aligner matched by
   chance, given back to the clip as for NTRK-side clips), the rest soft-clipped: ``partner_clip``;
 * unaligned beside a mate aligned there: ``unaligned`` (placed as ``unaligned.py`` places a read
-  beside an NTRK mate), when the bases before the NTRK exon start are this partner's exon end.
+  beside an NTRK mate), when the bases before the NTRK exon start are this partner's exon end;
+  a read placed for two NTRK genes (SQSTM1 joins all three) counts for neither.
 
-Only known partners are read: the exact-join support rule (2 molecules) is theirs, a novel
-partner needs the default 5 and the NTRK loci show it.  Reads with an SA tag are the split-read
+Only known partners are read: the exact-join support rule (2 molecules) is theirs; a novel
+partner needs the default 5, from what the NTRK loci show.  Reads with an SA tag are the split-read
 aligners' and show in the NTRK locus already; the caller reads the partners only for aligners not
 known to write split reads (``CallSettings.read_partner_exons``).  The last exon is left out (no splice
 donor, and the 3' end where most of a library's reads lie).  Cost, by ``benchmarks/partner_exons.py``
