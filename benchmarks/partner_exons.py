@@ -38,6 +38,7 @@ from ntrkfusion.annotation import load_annotation  # noqa: E402
 from ntrkfusion.calling.clips import BOUNDARY_COLUMNS, ExonBoundaryIndex  # noqa: E402
 from ntrkfusion.calling.engine import CallSettings, call_sample  # noqa: E402
 from ntrkfusion.calling.evidence import extract  # noqa: E402
+from ntrkfusion.calling import partner_exons  # noqa: E402
 from ntrkfusion.calling.partner_exons import known_5prime_partners, partner_exon_evidence  # noqa: E402
 from ntrkfusion.genome import ContigNames  # noqa: E402
 from ntrkfusion.loci import ntrk_regions  # noqa: E402
@@ -68,8 +69,8 @@ def measure(bam_path: Path, repeat: int) -> dict:
         def partners():
             partner_exon_evidence(bam, ann, contigs, ExonBoundaryIndex(empty), s.min_clip, s.snap)  # (evidence, genes)
 
-        windows = [(contigs.to_bam(e["chrom"].iat[0]), int(a), int(b)) for e in map(ann.exons, known_5prime_partners(ann))
-                   for a, b in zip(e["start"].iloc[:-1], e["end"].iloc[:-1])]  # fmt: skip
+        windows = [(contigs.to_bam(e["chrom"].iat[0]), a, b) for e in map(ann.exons, known_5prime_partners(ann))
+                   for a, b in partner_exons.windows(e)]  # fmt: skip
 
         def floor():  # the same fetches, each read only counted
             for window in windows:

@@ -57,9 +57,10 @@ def _unaligned(name: str, mate_pos: int = 11869600) -> list[Read]:
             Read(name, "chr12", mate_pos, flag=PAIR | R2 | UNMAPPED, seq=seq, mate=("chr12", mate_pos))]  # fmt: skip
 
 
-def _evidence(bam_path):
+def _evidence(bam_path, table: pd.DataFrame | None = None) -> list:
+    table = _table() if table is None else table
     with pysam.AlignmentFile(str(bam_path)) as bam:
-        found, genes = partner_exon_evidence(bam, ANN, ContigNames(tuple(bam.references)), ExonBoundaryIndex(_table()),
+        found, genes = partner_exon_evidence(bam, ANN, ContigNames(tuple(bam.references)), ExonBoundaryIndex(table),
                                              MIN_CLIP, SNAP)  # fmt: skip
     assert genes == tuple(known_5prime_partners(ANN))  # every partner's exons read (the header has every contig)
     return found
@@ -190,19 +191,13 @@ def test_partners_on_either_strand_give_the_exact_breakpoints(bam_factory, partn
         2, 2, "exact_known_join", "qualifying")  # fmt: skip
 
 
-def _found(bam_path, table: pd.DataFrame) -> list:
-    with pysam.AlignmentFile(str(bam_path)) as bam:
-        return partner_exon_evidence(bam, ANN, ContigNames(tuple(bam.references)), ExonBoundaryIndex(table), MIN_CLIP,
-                                     SNAP)[0]  # fmt: skip
-
-
 def test_a_clip_that_also_starts_the_partners_own_next_exon_counts_for_none(bam_factory):
     table, reads, _ = _junction_reads("TPM3", 8, "NTRK1", 10)
     bam = bam_factory(reads=reads[:2])
-    assert [e.kind for e in _found(bam, table)] == ["partner_clip"]
+    assert [e.kind for e in _evidence(bam, table)] == ["partner_clip"]
     ntrk_start = table.iloc[1]
     own = ("start", ntrk_start.key, ntrk_start.seq, "TPM3", 9, "chr1", ANN.exon_start("TPM3", 9), "-")  # its splicing
-    assert _found(bam, pd.concat([table, pd.DataFrame([own], columns=BOUNDARY_COLUMNS)], ignore_index=True)) == []
+    assert _evidence(bam, pd.concat([table, pd.DataFrame([own], columns=BOUNDARY_COLUMNS)], ignore_index=True)) == []
 
 
 def test_a_read_placed_for_two_ntrk_genes_counts_for_neither(bam_factory):
@@ -210,10 +205,10 @@ def test_a_read_placed_for_two_ntrk_genes_counts_for_neither(bam_factory):
     (paralogs) names no NTRK gene."""
     table, reads, _ = _junction_reads("SQSTM1", 5, "NTRK2", 12)
     bam = bam_factory(reads=reads[2:])
-    assert [(e.kind, e.region) for e in _found(bam, table)] == [("unaligned", "NTRK2")]
+    assert [(e.kind, e.region) for e in _evidence(bam, table)] == [("unaligned", "NTRK2")]
     twin = table.iloc[1]
     other = ("start", twin.key, twin.seq, "NTRK1", 10, "chr1", ANN.exon_start("NTRK1", 10), "+")
-    assert _found(bam, pd.concat([table, pd.DataFrame([other], columns=BOUNDARY_COLUMNS)], ignore_index=True)) == []
+    assert _evidence(bam, pd.concat([table, pd.DataFrame([other], columns=BOUNDARY_COLUMNS)], ignore_index=True)) == []
 
 
 def test_every_partner_clip_keeps_the_ntrk_3prime_side(analysed):

@@ -36,7 +36,7 @@ from .junctions import Side
 from .naming import NO_GENE, UNKNOWN
 from .pon import PanelOfNormals
 from .complexity import set_aside_uninformative
-from .splicing import consensus_boundaries, set_aside_same_gene, set_aside_spliced_clips, shifted_clip
+from .splicing import consensus_boundaries, set_aside_same_gene, set_aside_spliced_clips, shifts_at_boundary
 from .table import to_frame
 from .wildtype import add_wild_type
 
@@ -221,10 +221,7 @@ def _name_clip_partners(evidence: list[Evidence], ann: Annotation, index: ExonBo
         strand = ann.transcript(ev.region)["strand"]
         ntrk_is_3prime = ev.side_a.role(strand) == "3"
         bounds = set((ann.exon_starts if ntrk_is_3prime else ann.exon_ends)(ev.region).values())
-        for shift in range(0, snap + 1):
-            pos, clip = shifted_clip(ev, shift)
-            if pos not in bounds or clip is None:
-                continue
+        for pos, clip in shifts_at_boundary(ev.side_a, ev.clip_seq, ev.anchor_seq, bounds, snap):
             clip_tx = clip_in_transcript_orientation(clip, strand)
             hits = index.partner(clip_tx, partner_is_5prime=ntrk_is_3prime, exclude=ev.region)
             if len({h.gene for h in hits}) == 1:  # no match or several genes: the partner stays unknown

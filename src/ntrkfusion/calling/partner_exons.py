@@ -38,12 +38,11 @@ from collections import Counter
 from ..annotation import Annotation
 from ..genome import ContigNames
 from ..partners import known_partners
-from ..sequence import revcomp
 from ..vocabulary import EvidenceKind
-from .clips import ExonBoundaryIndex
+from .clips import ExonBoundaryIndex, clip_in_transcript_orientation
 from .evidence import Evidence, UnalignedRead, fragment_key, soft_clips
 from .junctions import Side
-from .splicing import shift_clip
+from .splicing import shifts_at_boundary
 from .unaligned import MIN_NTRK_BASES, place_unaligned
 
 
@@ -83,8 +82,8 @@ def partner_exon_evidence(bam, ann: Annotation, contigs: ContigNames, index: Exo
         read.append(partner)
         reader = _PartnerReads(partner, exons["strand"].iat[0], set(ann.exon_ends(partner).values()), ntrk_genes,
                                ann, contigs, index, min_clip, snap, umi)  # fmt: skip
-        for start, end in zip(exons["start"].iloc[:-1], exons["end"].iloc[:-1]):  # every exon but the last
-            for record in bam.fetch(contig, int(start), int(end)):
+        for start, end in windows(exons):
+            for record in bam.fetch(contig, start, end):
                 reader.add(record)
         for ev in reader.evidence():
             if (ev.read_name, ev.flag) not in seen:
@@ -93,14 +92,22 @@ def partner_exon_evidence(bam, ann: Annotation, contigs: ContigNames, index: Exo
     return out, tuple(read)
 
 
+def windows(exons) -> list[tuple[int, int]]:
+    """The 0-based, half-open windows read of a partner (``Annotation.exons``): every exon but the last."""
+    return [(int(a), int(b)) for a, b in zip(exons["start"].iloc[:-1], exons["end"].iloc[:-1])]
+
+
 class _PartnerReads:
     """The reads of one known partner's exons, kept as evidence when they continue into an NTRK exon."""
 
     def __init__(self, gene, strand, exon_ends, ntrk_genes, ann, contigs, index, min_clip, snap, umi):
-        self.gene, self.strand, self.exon_ends, self.ntrk_genes = gene, strand, exon_ends, ntrk_genes
+        self.strand, self.exon_ends, self.ntrk_genes = strand, exon_ends, ntrk_genes
         self.ann, self.contigs, self.index, self.min_clip, self.snap, self.umi = ann, contigs, index, min_clip, snap, umi
         self.keep = "left" if strand == "+" else "right"  # a 5' partner keeps its 5' end
         self._clip_at_3prime = _LAST_CLIP if strand == "+" else _FIRST_CLIP
+        self.ntrk_contigs = {g: contigs.to_bam(ann.transcript(g)["chrom"]) or "" for g in ntrk_genes}
+        own = ann.transcript(gene)["chrom"]
+        self.own_contigs = {own, contigs.to_bam(own)}  # the partner's contig, as the BAM or the annotation names it
         self.clipped: dict[tuple[str, int], Evidence] = {}
         self.unaligned: dict[tuple[str, str], UnalignedRead] = {}
         self.mates: dict[str, int] = {}  # aligned reads whose mate is not: their MAPQ
@@ -109,8 +116,7 @@ class _PartnerReads:
         flag = read.flag
         if flag & 0x4:
             if not flag & 0x308:  # unaligned, primary, not QC-fail, its mate aligned
-                for ntrk in self.ntrk_genes:
-                    contig = self.contigs.to_bam(self.ann.transcript(ntrk)["chrom"]) or ""
+                for ntrk, contig in self.ntrk_contigs.items():
                     self.unaligned[(read.query_name, ntrk)] = UnalignedRead(
                         read.query_name, ntrk, contig, read.query_sequence or "", flag, read.is_duplicate,
                         fragment_key(read), self.umi(read))  # fmt: skip
@@ -133,11 +139,10 @@ class _PartnerReads:
         """A partner clip whose bases start an exon of a paired NTRK gene, and no other gene's (the
         partner's own next exon: its splicing), at this partner's exon end.  ``soft``: the CIGAR's
         soft-clipped bases (``clip`` may hold a short aligned block too, ``evidence.soft_clips``)."""
-        for shift in range(0, self.snap + 1):
-            pos, shifted = shift_clip(side, clip, anchor, shift)
-            if shifted is None or pos not in self.exon_ends or len(shifted) < MIN_NTRK_BASES:
+        for pos, shifted in shifts_at_boundary(side, clip, anchor, self.exon_ends, self.snap):
+            if len(shifted) < MIN_NTRK_BASES:
                 continue
-            clip_tx = shifted if self.strand == "+" else revcomp(shifted)
+            clip_tx = clip_in_transcript_orientation(shifted, self.strand)
             hits = self.index.partner(clip_tx, partner_is_5prime=False)
             genes = {h.gene for h in hits}
             if len(genes) != 1 or not genes <= set(self.ntrk_genes):
@@ -156,10 +161,6 @@ class _PartnerReads:
         for u in waiting:
             u.mate_mapq = self.mates[u.read_name]
         placed = [ev for ev in place_unaligned(waiting, self.index, self.ann, self.contigs, self.min_clip)
-                  if ev.side_b.pos in self.exon_ends and self._on_partner_contig(ev.side_b.chrom)]  # fmt: skip
+                  if ev.side_b.pos in self.exon_ends and ev.side_b.chrom in self.own_contigs]  # fmt: skip
         genes = Counter(ev.read_name for ev in placed)  # a read placed for two NTRK genes (SQSTM1's) names neither
         return [self.clipped[k] for k in sorted(self.clipped)] + [ev for ev in placed if genes[ev.read_name] == 1]
-
-    def _on_partner_contig(self, chrom: str) -> bool:
-        own = self.ann.transcript(self.gene)["chrom"]
-        return chrom in (own, self.contigs.to_bam(own))

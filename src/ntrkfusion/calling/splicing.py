@@ -72,21 +72,23 @@ def set_aside_spliced_clips(evidence: list[Evidence], ann: Annotation, index: Ex
         strand = ann.transcript(gene)["strand"]
         ntrk_is_3prime = ev.side_a.role(strand) == "3"
         bounds = (ann.exon_starts if ntrk_is_3prime else ann.exon_ends)(gene)
-        for shift in range(0, snap + 1):
-            pos, clip = shifted_clip(ev, shift)
-            number = next((n for n, p in bounds.items() if p == pos), None)
-            if number is None or clip is None:
-                continue
+        numbers = {p: n for n, p in bounds.items()}
+        for pos, clip in shifts_at_boundary(ev.side_a, ev.clip_seq, ev.anchor_seq, numbers, snap):
+            number = numbers[pos]
             hits = index.partner(clip_in_transcript_orientation(clip, strand), partner_is_5prime=ntrk_is_3prime)
             if any(h.gene == gene and (h.exon < number if ntrk_is_3prime else h.exon > number) for h in hits):
                 ev.set_aside = SetAside.NORMAL_SPLICING
                 break
 
 
-def shifted_clip(ev: Evidence, shift: int) -> tuple[int, str | None]:
-    """The NTRK-side position and clipped sequence when ``shift`` aligned bases next to the clip
-    are given back to it (the aligner extended the alignment across the junction by chance)."""
-    return shift_clip(ev.side_a, ev.clip_seq, ev.anchor_seq, shift)
+def shifts_at_boundary(side: Side, clip_seq: str, anchor_seq: str, bounds, snap: int):
+    """Each (position, clip) that giving back 0..``snap`` aligned bases next to the clip puts on one
+    of ``bounds`` (exon boundaries), fewest first: the aligner may have extended the alignment
+    across the junction by bases that happen to match there (often the AG of a splice acceptor)."""
+    for shift in range(0, snap + 1):
+        pos, clip = shift_clip(side, clip_seq, anchor_seq, shift)
+        if clip is not None and pos in bounds:
+            yield pos, clip
 
 
 def shift_clip(side: Side, clip_seq: str, anchor_seq: str, shift: int) -> tuple[int, str | None]:
